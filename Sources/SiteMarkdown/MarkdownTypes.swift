@@ -1,0 +1,110 @@
+/// A 1-based line and column in a Markdown source. Columns count UTF-8 bytes, as cmark does.
+public struct LineColumn: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (a: LineColumn, b: LineColumn) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A heading of a rendered page, with the id written into its HTML.
+public struct MarkdownHeading: Sendable, Hashable {
+    public var level: Int
+    public var text: String
+    public var id: String
+    public var position: LineColumn
+}
+
+/// A link or image as written in the Markdown, before and after rewriting.
+public struct MarkdownLink: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case link, image, autolink }
+    public var kind: Kind
+    /// The destination as the author wrote it.
+    public var destination: String
+    /// The destination written into the HTML (after the site rewrote it, e.g. `faq.md` → `/faq/`).
+    public var renderedDestination: String
+    /// For images: the alt text; for links: the link text.
+    public var text: String
+    public var position: LineColumn
+}
+
+/// The plain text of one unit that prose checks read as a whole: a paragraph, a heading, a list
+/// item's paragraph or a table row. Text produced by shortcodes is left out.
+public struct TextBlock: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case paragraph, heading, tableRow, codeBlock }
+    public var kind: Kind
+    public var text: String
+    /// Where each run of `text` starts: its UTF-8 offset in `text` and its source position.
+    public var runs: [(offset: Int, position: LineColumn)]
+
+    public init(kind: Kind, text: String, runs: [(offset: Int, position: LineColumn)]) {
+        self.kind = kind
+        self.text = text
+        self.runs = runs
+    }
+
+    /// The source position of the byte at `utf8Offset` in `text`.
+    public func position(atUTF8Offset utf8Offset: Int) -> LineColumn {
+        var best = runs.first ?? (0, LineColumn(line: 1, column: 1))
+        for run in runs where run.offset <= utf8Offset { best = run }
+        return LineColumn(line: best.position.line, column: best.position.column + (utf8Offset - best.offset))
+    }
+
+    public static func == (a: TextBlock, b: TextBlock) -> Bool {
+        a.kind == b.kind && a.text == b.text && a.runs.map(\.offset) == b.runs.map(\.offset)
+            && a.runs.map(\.position) == b.runs.map(\.position)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(text)
+    }
+}
+
+/// A `{{name argument}}` shortcode found in a text run.
+public struct Shortcode: Sendable, Hashable {
+    public var name: String
+    public var argument: String
+    public var position: LineColumn
+    /// True when the shortcode is the whole content of its paragraph (so it may expand to blocks).
+    public var standsAlone: Bool
+}
+
+/// What a shortcode expands to.
+public enum ShortcodeExpansion: Sendable, Hashable {
+    /// Plain text, escaped in the HTML.
+    case text(String)
+    /// Markdown parsed and put in place of the paragraph (only when the shortcode stands alone).
+    case markdown(String)
+    /// Leave the shortcode as written (an error has been reported).
+    case keep
+}
+
+/// Options of one render.
+public struct MarkdownOptions: Sendable, Hashable {
+    /// Pass raw HTML through (cmark's UNSAFE); off by default, so raw HTML is omitted.
+    public var allowRawHTML: Bool
+
+    public init(allowRawHTML: Bool = false) {
+        self.allowRawHTML = allowRawHTML
+    }
+}
+
+/// The result of rendering one Markdown body.
+public struct RenderedMarkdown: Sendable {
+    public var html: String
+    public var headings: [MarkdownHeading]
+    public var links: [MarkdownLink]
+    public var textBlocks: [TextBlock]
+    public var shortcodes: [Shortcode]
+    /// Ids present in the HTML: heading ids (raw HTML ids are found by the site's HTML scan).
+    public var ids: [String] { headings.map(\.id) }
+}

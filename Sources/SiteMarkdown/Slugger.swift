@@ -1,0 +1,46 @@
+/// Makes GitHub-style heading ids, unique within one page.
+///
+/// The rules follow GitHub (and Hugo's `github` anchor style): lowercase, keep letters, digits,
+/// `-` and `_`, turn spaces into `-`, drop every other character. A repeated slug gets `-1`,
+/// `-2`, …; a suffix that would collide with an id already given is skipped.
+public struct Slugger: Sendable {
+    private var used: Set<String> = []
+
+    public init() {}
+
+    /// The bare slug of `text`, without de-duplication.
+    public static func slug(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\t" || scalar == "\n" {
+                out.append("-")
+            } else if scalar == "-" || scalar == "_" {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if scalar.properties.isMath { continue }
+                for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                    out.unicodeScalars.append(lower)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A slug for `text` that this slugger has not handed out before.
+    public mutating func unique(_ text: String) -> String {
+        let base = Self.slug(text)
+        if used.insert(base).inserted { return base }
+        var n = 1
+        while true {
+            let candidate = "\(base)-\(n)"
+            if used.insert(candidate).inserted { return candidate }
+            n += 1
+        }
+    }
+
+    /// Marks `id` as taken (for ids given explicitly) so that no heading receives it.
+    public mutating func reserve(_ id: String) {
+        used.insert(id)
+    }
+}
