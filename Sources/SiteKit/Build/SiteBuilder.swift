@@ -1,0 +1,228 @@
+import Foundation
+import SiteMarkdown
+
+/// A file of the built site.
+public struct OutputFile: Sendable {
+    public enum Contents: Sendable {
+        case text(String)
+        /// Copied from a source file (images, PDFs, theme assets).
+        case copy(URL)
+    }
+
+    /// Path below the output folder, `/`-separated.
+    public var path: String
+    public var contents: Contents
+}
+
+/// What a build produced: the files (not yet written) and every diagnostic, sorted.
+public struct BuildResult: Sendable {
+    public var files: [OutputFile]
+    public var diagnostics: [Diagnostic]
+    public var pageCount: Int
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// True when a diagnostic is about the environment (missing folder, unreadable file): exit 2.
+    public var hasEnvironmentErrors: Bool { diagnostics.contains { $0.severity == .error && $0.code.hasPrefix("io.") } }
+}
+
+/// The build pipeline, as named stages from sources to files and diagnostics. Pure: it reads
+/// nothing and writes nothing (see `SiteSources.read` and `OutputWriter`).
+///
+///     SiteSources → [Page] → SiteIndex, PriceCatalog, DataLists, Theme
+///       → [RenderedPage] → [AssembledPage] → OutputIndex → checks → BuildResult
+public struct SiteBuilder: Sendable {
+    public struct Options: Sendable {
+        /// Include `draft: true` pages.
+        public var drafts = false
+        /// Render on all cores (results are the same either way).
+        public var parallel = true
+
+        public init(drafts: Bool = false, parallel: Bool = true) {
+            self.drafts = drafts
+            self.parallel = parallel
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public func build(_ sources: SiteSources) -> BuildResult {
+        var diagnostics = DiagnosticBag()
+        diagnostics.add(contentsOf: sources.diagnostics)
+        if diagnostics.all.contains(where: { $0.code == "io.missing-folder" || $0.code == "io.output-inside-content" }) {
+            return BuildResult(files: [], diagnostics: diagnostics.all.sortedForReport(), pageCount: 0)
+        }
+
+        // 1. Settings and pages.
+        let (settings, settingsDiagnostics) = SiteSettings.parse(sources.settings)
+        diagnostics.add(contentsOf: settingsDiagnostics)
+        let loaded = sources.pages.parallelMap(parallel: options.parallel) { PageLoader.load($0) }
+        var pages: [Page] = []
+        var draftURLs: Set<String> = []
+        for (page, pageDiagnostics) in loaded {
+            diagnostics.add(contentsOf: pageDiagnostics)
+            guard let page else { continue }
+            if page.draft && !options.drafts {
+                draftURLs.insert(page.url)
+            } else {
+                pages.append(page)
+            }
+        }
+
+        // 2. Site-wide data: URLs, prices, shared lists, templates.
+        var indexDiagnostics: [Diagnostic] = []
+        let index = SiteIndex(pages: pages, diagnostics: &indexDiagnostics)
+        diagnostics.add(contentsOf: indexDiagnostics)
+        let (catalog, priceDiagnostics) = PriceCatalog.build(from: pages)
+        diagnostics.add(contentsOf: priceDiagnostics)
+        let (lists, listDiagnostics) = DataLists.build(from: pages)
+        diagnostics.add(contentsOf: listDiagnostics)
+        let (theme, themeDiagnostics) = Theme.load(sources.templates)
+        diagnostics.add(contentsOf: themeDiagnostics)
+        let themeIsBroken = themeDiagnostics.contains { $0.code == "template.recursive-partial" || $0.code == "template.error" }
+
+        // 3. Markdown → HTML, then into the templates.
+        let renderer = PageRenderer(
+            index: index, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
+            options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
+        let assembler = PageAssembler(theme: theme, settings: settings, index: index)
+        let assembled: [AssembledPage] = pages.parallelMap(parallel: options.parallel) { page in
+            let rendered = renderer.render(page)
+            if themeIsBroken {
+                return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+            }
+            return assembler.assemble(rendered)
+        }
+        for page in assembled {
+            diagnostics.add(contentsOf: page.rendered.diagnostics)
+            diagnostics.add(contentsOf: page.diagnostics)
+        }
+
+        // 4. The files of the site.
+        var files: [OutputFile] = []
+        var outputIndex = OutputIndex()
+        outputIndex.draftURLs = draftURLs
+        var owners: [String: String] = [:]
+        func add(_ file: OutputFile, ids: [String] = [], from source: String) {
+            if let owner = owners[file.path.lowercased()] {
+                diagnostics.add(
+                    .error(
+                        "output.conflict", at: SourcePosition(file: source),
+                        "\(source) and \(owner) would both be written to \(file.path)",
+                        suggestion: "rename one of them"))
+                return
+            }
+            owners[file.path.lowercased()] = source
+            files.append(file)
+            outputIndex.addFile(file.path, ids: ids)
+        }
+        for page in assembled {
+            let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
+            add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
+            for alias in page.page.aliases {
+                add(
+                    OutputFile(path: PageLoader.outputPath(for: alias.url), contents: .text(Generated.redirect(to: page.page.url, settings: settings))),
+                    from: alias.position.description)
+            }
+        }
+        for file in sources.staticFiles {
+            add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
+        }
+        for file in Generated.siteFiles(pages: pages, settings: settings) where owners[file.path.lowercased()] == nil {
+            add(file, from: "(generated)")
+        }
+
+        // 5. Site-wide checks: links and prices.
+        let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings)
+        let priceChecker = PriceChecker(catalog: catalog)
+        let perPage: [[Diagnostic]] = assembled.parallelMap(parallel: options.parallel) { page in
+            checker.checkBody(page) + Self.checkPrices(page, with: priceChecker)
+        }
+        for list in perPage { diagnostics.add(contentsOf: list) }
+        let templateProblems = assembled.flatMap(checker.checkChrome)
+        var templateOfPage: [String: String] = [:]
+        for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
+        diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
+        diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
+
+        let kept = Suppressions(pages: pages).filter(diagnostics.all)
+        files.sort { $0.path < $1.path }
+        return BuildResult(files: files, diagnostics: kept.sortedForReport(), pageCount: pages.count)
+    }
+
+    static func checkPrices(_ page: AssembledPage, with checker: PriceChecker) -> [Diagnostic] {
+        let file = page.page.source.displayPath
+        var result: [Diagnostic] = []
+        for block in page.rendered.body.textBlocks {
+            let unit = PriceChecker.Unit(text: block.text, splitSentences: block.kind == .paragraph) { offset in
+                let p = block.position(atUTF8Offset: offset)
+                return SourcePosition(file: file, line: p.line, column: p.column)
+            }
+            result += checker.check(unit)
+        }
+        return result
+    }
+
+    /// Amounts the templates print (in a footer, say), reported once at the template line.
+    static func checkTemplatePrices(_ pages: [AssembledPage], with checker: PriceChecker, theme: Theme) -> [Diagnostic] {
+        var seen = Set<String>()
+        var result: [Diagnostic] = []
+        for page in pages {
+            for text in page.chrome.texts where seen.insert(text.text).inserted {
+                let unit = PriceChecker.Unit(text: text.text, splitSentences: true) { _ in
+                    SourcePosition(file: theme.files[page.template]?.displayPath ?? page.template)
+                }
+                for var d in checker.check(unit) {
+                    let literal = d.message.split(separator: " ").first.map(String.init) ?? ""
+                    for name in theme.names {
+                        if let file = theme.files[name], let at = LinkChecker.find(literal, in: file) {
+                            d.position = at
+                            break
+                        }
+                    }
+                    d.message += " (in the template, on \(page.page.source.displayPath))"
+                    result.append(d)
+                }
+            }
+        }
+        return Array(Set(result))
+    }
+}
+
+/// Exemptions that authors write: `<!-- ignore: CODE -->` on a line exempts that line from
+/// diagnostics whose code starts with CODE (`price`, `price.literal`, `wording.cure`); front
+/// matter `ignore: [CODE, …]` exempts the whole page.
+struct Suppressions {
+    private var lines: [String: [Int: [String]]] = [:]
+    private var pages: [String: [String]] = [:]
+
+    init(pages: [Page]) {
+        for page in pages {
+            let file = page.source.displayPath
+            if let list = page.frontMatter["ignore"] {
+                self.pages[file] = (list.array ?? [list]).compactMap(\.string)
+            }
+            guard page.source.text.contains("<!-- ignore:") else { continue }
+            for (index, line) in page.source.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                var rest = line[...]
+                while let open = rest.range(of: "<!-- ignore:") {
+                    let after = rest[open.upperBound...]
+                    guard let close = after.range(of: "-->") else { break }
+                    let codes = after[..<close.lowerBound].split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+                    lines[file, default: [:]][index + 1, default: []] += codes
+                    rest = after[close.upperBound...]
+                }
+            }
+        }
+    }
+
+    func filter(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.filter { d in
+            let codes = (pages[d.position.file] ?? []) + (lines[d.position.file]?[d.position.line] ?? [])
+            return !codes.contains { d.code == $0 || d.code.hasPrefix($0 + ".") }
+        }
+    }
+}

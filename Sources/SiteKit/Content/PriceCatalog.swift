@@ -1,0 +1,193 @@
+import Foundation
+
+/// One declared price.
+public struct Price: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    /// nil when unconfirmed, or for a bundle whose parts are not all confirmed.
+    public var amount: Decimal?
+    public var currency: String
+    public var per: String?
+    public var aliases: [String]
+    public var unconfirmed: Bool
+    /// Parts of a bundle: price id → count.
+    public var bundle: [(id: String, count: Int)]
+    /// Where the entry is declared (`content/pricing.md:9:5`).
+    public var position: SourcePosition
+
+    /// Every name prose may use for this item (name first, then aliases).
+    public var names: [String] { [name] + aliases }
+
+    public static func == (a: Price, b: Price) -> Bool { a.id == b.id && a.amount == b.amount && a.position == b.position }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+}
+
+/// The site's prices: declared once, in the `prices:` front matter of one page.
+public struct PriceCatalog: Sendable {
+    public var prices: [Price] = []
+    /// The page that declares them, for messages ("the pricing page says …").
+    public var declaringFile: String?
+    private var byID: [String: Int] = [:]
+
+    public init() {}
+
+    public subscript(id: String) -> Price? { byID[id].map { prices[$0] } }
+    public var ids: [String] { prices.map(\.id) }
+
+    /// Every confirmed amount, for "does this literal equal some declared price".
+    public var confirmedAmounts: Set<Decimal> { Set(prices.compactMap(\.amount)) }
+
+    /// Builds the catalogue from the pages' front matter; checks ids, amounts and bundle totals.
+    public static func build(from pages: [Page]) -> (PriceCatalog, [Diagnostic]) {
+        var catalog = PriceCatalog()
+        var diagnostics: [Diagnostic] = []
+        for page in pages {
+            guard let list = page.frontMatter.entry("prices") else { continue }
+            if let first = catalog.declaringFile {
+                diagnostics.append(
+                    .error(
+                        "price.duplicate-catalog", at: list.keyPosition,
+                        "prices are already declared in \(first); a site has one price list",
+                        suggestion: "move these entries to \(first)"))
+                continue
+            }
+            catalog.declaringFile = page.source.displayPath
+            guard let items = list.value.array else {
+                diagnostics.append(.error("price.invalid", at: list.value.position, "'prices' must be a list of entries (- id: …)"))
+                continue
+            }
+            for item in items {
+                if let price = parse(item, diagnostics: &diagnostics) {
+                    if catalog.byID[price.id] != nil {
+                        diagnostics.append(.error("price.duplicate-id", at: item["id"]!.position, "the price id '\(price.id)' is declared twice"))
+                        continue
+                    }
+                    catalog.byID[price.id] = catalog.prices.count
+                    catalog.prices.append(price)
+                }
+            }
+        }
+        catalog.checkBundles(&diagnostics)
+        return (catalog, diagnostics)
+    }
+
+    static func parse(_ item: YAMLValue, diagnostics: inout [Diagnostic]) -> Price? {
+        guard case .mapping = item.kind else {
+            diagnostics.append(.error("price.invalid", at: item.position, "each price is a set of keys: id, name, amount"))
+            return nil
+        }
+        guard let id = item["id"]?.string, isValidID(id) else {
+            diagnostics.append(
+                .error(
+                    "price.invalid", at: item["id"]?.position ?? item.position,
+                    "each price needs an 'id' of lowercase letters, digits and hyphens", suggestion: "for example: id: treatment-session"))
+            return nil
+        }
+        guard let name = item["name"]?.string, !name.isEmpty else {
+            diagnostics.append(.error("price.invalid", at: item.position, "the price '\(id)' needs a 'name'"))
+            return nil
+        }
+        let unconfirmed = item["unconfirmed"]?.bool ?? false
+        var amount: Decimal?
+        if let a = item["amount"] {
+            guard let value = a.decimal, value >= 0 else {
+                diagnostics.append(.error("price.invalid", at: a.position, "the amount of '\(id)' must be a number such as 500 or 49.50, not \(a.typeName)"))
+                return nil
+            }
+            amount = value
+            if unconfirmed {
+                diagnostics.append(.error("price.invalid", at: a.position, "'\(id)' is marked unconfirmed but has an amount", suggestion: "remove the amount, or remove 'unconfirmed: true' once the price is confirmed"))
+            }
+        }
+        var bundle: [(String, Int)] = []
+        if let b = item["bundle"] {
+            for entry in b.entries {
+                guard let count = entry.value.int, count > 0 else {
+                    diagnostics.append(.error("price.invalid", at: entry.value.position, "a bundle part's count must be a whole number above 0"))
+                    continue
+                }
+                bundle.append((entry.key, count))
+            }
+        }
+        if amount == nil && !unconfirmed && bundle.isEmpty {
+            diagnostics.append(
+                .error(
+                    "price.invalid", at: item.position, "the price '\(id)' has no amount",
+                    suggestion: "add 'amount: …', or 'unconfirmed: true' when the price is not known yet"))
+        }
+        let aliases = (item["aliases"]?.array ?? []).compactMap(\.string)
+        return Price(
+            id: id, name: name, amount: unconfirmed ? nil : amount, currency: item["currency"]?.string ?? "USD",
+            per: item["per"]?.string, aliases: aliases, unconfirmed: unconfirmed || (amount == nil && !bundle.isEmpty),
+            bundle: bundle, position: item.position)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+    }
+
+    /// A bundle's amount must equal the sum of its parts.
+    mutating func checkBundles(_ diagnostics: inout [Diagnostic]) {
+        for index in prices.indices where !prices[index].bundle.isEmpty {
+            let price = prices[index]
+            var total: Decimal = 0
+            var known = true
+            for part in price.bundle {
+                guard let partPrice = self[part.id] else {
+                    diagnostics.append(
+                        .error(
+                            "price.unknown-id", at: price.position, "the bundle '\(price.id)' includes '\(part.id)', which is not a declared price",
+                            suggestion: Suggest.nearest(part.id, in: ids).map { "did you mean '\($0)'?" }))
+                    known = false
+                    continue
+                }
+                if let a = partPrice.amount { total += a * Decimal(part.count) } else { known = false }
+            }
+            guard known else { continue }
+            if let amount = price.amount, amount != total {
+                let parts = price.bundle.map { "\($0.count) × \(self[$0.id].map { Self.format($0.amount!, currency: $0.currency) } ?? "?")" }
+                diagnostics.append(
+                    .error(
+                        "price.bundle-total", at: price.position,
+                        "the bundle '\(price.id)' costs \(Self.format(amount, currency: price.currency)), but its parts add up to \(Self.format(total, currency: price.currency)) (\(parts.joined(separator: " + ")))",
+                        suggestion: "set 'amount: \(total)', or remove the amount and let the build work it out"))
+            } else if price.amount == nil {
+                prices[index].amount = total
+                prices[index].unconfirmed = false
+            }
+        }
+    }
+
+    /// `$500`, `$3,000`, `$49.50`; other currencies as `EUR 500`.
+    public static func format(_ amount: Decimal, currency: String) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.numberStyle = .decimal
+        formatter.usesGroupingSeparator = true
+        formatter.groupingSeparator = ","
+        formatter.groupingSize = 3
+        formatter.decimalSeparator = "."
+        let whole = amount == amount.rounded(0)
+        formatter.minimumFractionDigits = whole ? 0 : 2
+        formatter.maximumFractionDigits = 2
+        let number = formatter.string(from: amount as NSDecimalNumber) ?? "\(amount)"
+        return currency == "USD" ? "$" + number : currency + " " + number
+    }
+
+    /// What a page shows for a price: the amount, or the wording for an unknown one.
+    public func display(_ price: Price) -> String {
+        guard let amount = price.amount else { return Self.unconfirmedWording }
+        return Self.format(amount, currency: price.currency)
+    }
+
+    public static let unconfirmedWording = "ask us for the current fee"
+}
+
+extension Decimal {
+    func rounded(_ scale: Int) -> Decimal {
+        var value = self
+        var result = Decimal()
+        NSDecimalRound(&result, &value, scale, .plain)
+        return result
+    }
+}

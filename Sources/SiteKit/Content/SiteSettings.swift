@@ -1,0 +1,86 @@
+import Foundation
+
+/// Site-wide settings from `content/_site.yaml`. Every key is optional; a site without the file
+/// builds with these defaults.
+public struct SiteSettings: Sendable {
+    public struct MenuItem: Sendable, Hashable {
+        public var title: String
+        public var url: String
+        public var position: SourcePosition
+    }
+
+    public var name = "Untitled site"
+    /// Absolute base URL for canonical links and the sitemap, without a trailing slash; empty when unset.
+    public var baseURL = ""
+    public var language = "en"
+    public var description = ""
+    /// Navigation; nil means "from the pages" (the home page and every top-level page or section).
+    public var menu: [MenuItem]?
+    /// Pass raw HTML in Markdown through (off by default).
+    public var allowRawHTML = false
+    /// URL schemes allowed in links besides http, https, mailto and tel (e.g. `data`).
+    public var allowedSchemes: [String] = []
+    /// The whole file, for templates (`{{site.clinic.name}}`) and the `{{clinic KEY}}` shortcode.
+    public var raw = YAMLValue(.mapping([]), at: SourcePosition(file: ""))
+    public var file: String?
+
+    public init() {}
+
+    public static func parse(_ source: SourceFile?) -> (SiteSettings, [Diagnostic]) {
+        var settings = SiteSettings()
+        guard let source else { return (settings, []) }
+        settings.file = source.displayPath
+        let value: YAMLValue
+        do {
+            value = try YAMLReader.parse(source.text, file: source.displayPath, firstLine: 1)
+        } catch {
+            return (settings, [.error("settings.invalid", at: error.position, error.message, suggestion: error.hint)])
+        }
+        var diagnostics: [Diagnostic] = []
+        guard case .mapping = value.kind else {
+            return (settings, [.error("settings.invalid", at: value.position, "the site settings must be a set of keys (name: …, base_url: …)")])
+        }
+        settings.raw = value
+        func text(_ key: String) -> String? {
+            guard let v = value[key] else { return nil }
+            guard let s = v.string else {
+                diagnostics.append(.error("settings.type", at: v.position, "'\(key)' must be text, not \(v.typeName)"))
+                return nil
+            }
+            return s
+        }
+        if let name = text("name") { settings.name = name }
+        if let base = text("base_url") {
+            settings.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+            if !base.isEmpty, URL(string: base)?.scheme == nil {
+                diagnostics.append(
+                    .error("settings.base-url", at: value["base_url"]!.position, "base_url must be an absolute URL such as https://example.org"))
+            }
+        }
+        if let language = text("language") { settings.language = language }
+        if let description = text("description") { settings.description = description }
+        if let raw = value["allow_raw_html"] {
+            if let b = raw.bool { settings.allowRawHTML = b } else {
+                diagnostics.append(.error("settings.type", at: raw.position, "'allow_raw_html' must be true or false"))
+            }
+        }
+        if let schemes = value["allowed_schemes"] {
+            settings.allowedSchemes = (schemes.array ?? []).compactMap { $0.string?.lowercased() }
+        }
+        if let menu = value["menu"] {
+            guard let items = menu.array else {
+                diagnostics.append(.error("settings.type", at: menu.position, "'menu' must be a list of entries with title and url"))
+                return (settings, diagnostics)
+            }
+            settings.menu = items.compactMap { item in
+                guard let title = item["title"]?.string, let url = item["url"]?.string else {
+                    diagnostics.append(
+                        .error("settings.menu", at: item.position, "each menu entry needs a 'title' and a 'url'", suggestion: "for example:  - title: FAQ\n    url: /faq/"))
+                    return nil
+                }
+                return MenuItem(title: title, url: url, position: item["url"]!.position)
+            }
+        }
+        return (settings, diagnostics)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Decoding of source bytes into text, and the front-matter split.
+public enum SourceText {
+    /// Decodes UTF-8, dropping a byte-order mark and turning CRLF (and lone CR) into LF, so that
+    /// line numbers match what editors show. Invalid UTF-8 is reported at its line and column.
+    public static func decode(_ data: Data, file: String) -> Result<String, Diagnostic> {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            var line = 1
+            var column = 1
+            var index = 0
+            // Find the first byte that does not start a valid sequence.
+            while index < bytes.count {
+                let length = utf8SequenceLength(bytes, at: index)
+                if length == 0 { break }
+                if bytes[index] == 0x0A {
+                    line += 1
+                    column = 1
+                } else {
+                    column += length
+                }
+                index += length
+            }
+            let byte = index < bytes.count ? String(format: "0x%02X", bytes[index]) : "?"
+            return .failure(
+                .error(
+                    "source.encoding", at: SourcePosition(file: file, line: line, column: column),
+                    "this file is not valid UTF-8 (byte \(byte))",
+                    suggestion: "save the file as UTF-8 in your editor"))
+        }
+        if text.utf8.contains(UInt8(ascii: "\r")) {
+            return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+        }
+        return .success(text)
+    }
+
+    private static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        let lead = b[i]
+        let length: Int
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
+        }
+        guard i + length <= b.count else { return 0 }
+        let slice = Array(b[i..<(i + length)])
+        return String(validating: slice, as: UTF8.self) == nil ? 0 : length
+    }
+
+    /// A Markdown file split into front matter and body.
+    public struct Split: Sendable, Hashable {
+        /// The YAML between the `---` lines, or nil when the file has none.
+        public var frontMatter: String?
+        /// The file line of the front matter's first line (2 when it opens on line 1).
+        public var frontMatterFirstLine: Int
+        /// The body with the front-matter lines blanked, so cmark's line numbers equal the file's.
+        public var body: String
+    }
+
+    /// Splits `---` front matter from the body. A file whose first line is `---` must close it with
+    /// a line `---` (or `...`); otherwise a `frontmatter.unclosed` diagnostic.
+    public static func splitFrontMatter(_ text: String, file: String) -> Result<Split, Diagnostic> {
+        guard text.hasPrefix("---") else {
+            return .success(Split(frontMatter: nil, frontMatterFirstLine: 1, body: text))
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines[0].trimmingCharacters(in: .whitespaces) == "---" else {
+            return .success(Split(frontMatter: nil, frontMatterFirstLine: 1, body: text))
+        }
+        guard let close = lines.indices.dropFirst().first(where: {
+            let t = lines[$0].trimmingCharacters(in: .whitespaces)
+            return t == "---" || t == "..."
+        }) else {
+            return .failure(
+                .error(
+                    "frontmatter.unclosed", at: SourcePosition(file: file, line: 1, column: 1),
+                    "the front matter opened by '---' on line 1 is never closed",
+                    suggestion: "add a line with only '---' after the last front-matter key"))
+        }
+        let yaml = lines[1..<close].joined(separator: "\n")
+        for i in 0...close { lines[i] = "" }
+        return .success(Split(frontMatter: yaml, frontMatterFirstLine: 2, body: lines.joined(separator: "\n")))
+    }
+}

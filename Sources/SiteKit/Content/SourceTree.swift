@@ -1,0 +1,220 @@
+import Foundation
+
+/// A text source file read from disk: where it is, how messages name it, and its text.
+public struct SourceFile: Sendable, Hashable {
+    /// Path below its root (`content/` or `theme/templates/`), with `/` separators.
+    public var relativePath: String
+    /// The path messages print, relative to the working directory when possible (`content/faq.md`).
+    public var displayPath: String
+    public var text: String
+
+    public init(relativePath: String, displayPath: String, text: String) {
+        self.relativePath = relativePath
+        self.displayPath = displayPath
+        self.text = text
+    }
+}
+
+/// A file copied to the output as it is.
+public struct StaticFile: Sendable, Hashable {
+    /// The path below the output folder.
+    public var outputPath: String
+    public var displayPath: String
+    public var source: URL
+}
+
+/// Everything the build reads from disk, read once at the start (I/O at the edge).
+public struct SiteSources: Sendable {
+    public var pages: [SourceFile] = []
+    public var staticFiles: [StaticFile] = []
+    /// `content/_site.yaml`, when present.
+    public var settings: SourceFile?
+    /// `theme/templates/**/*.mustache`; `relativePath` is the template's name plus `.mustache`.
+    public var templates: [SourceFile] = []
+    public var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    /// The name of the site settings file under `content/`.
+    public static let settingsFileName = "_site.yaml"
+
+    /// Reads `content/` and `theme/`. Missing folders and unreadable files become diagnostics with
+    /// environment codes (`io.*`); the build exits 2 on them.
+    public static func read(content: URL, theme: URL, output: URL?, workingDirectory: URL) -> SiteSources {
+        var sources = SiteSources()
+        let display = DisplayPaths(workingDirectory: workingDirectory)
+        let contentDisplay = display.path(for: content)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: content.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            sources.diagnostics.append(
+                .error(
+                    "io.missing-folder", at: SourcePosition(file: contentDisplay),
+                    "the content folder '\(contentDisplay)' does not exist",
+                    suggestion: "run from the repository root, or pass --content PATH"))
+            return sources
+        }
+        if let output {
+            let outputPath = output.standardizedFileURL.resolvingSymlinksInPath().path
+            let contentPath = content.standardizedFileURL.resolvingSymlinksInPath().path
+            if outputPath == contentPath || outputPath.hasPrefix(contentPath + "/") {
+                sources.diagnostics.append(
+                    .error(
+                        "io.output-inside-content", at: SourcePosition(file: display.path(for: output)),
+                        "the output folder lies inside the content folder '\(contentDisplay)', so every build would read the last one",
+                        suggestion: "choose an output folder outside '\(contentDisplay)'"))
+                return sources
+            }
+        }
+        var walker = TreeReader(root: content, rootDisplay: contentDisplay)
+        for (relative, url) in walker.files() {
+            let name = (relative as NSString).lastPathComponent
+            if relative == settingsFileName {
+                if let file = walker.readText(url, relative: relative) { sources.settings = file }
+                continue
+            }
+            if name.hasPrefix("_") && name != "_index.md" { continue }
+            if name.lowercased().hasSuffix(".md") {
+                if let file = walker.readText(url, relative: relative) { sources.pages.append(file) }
+            } else {
+                sources.staticFiles.append(
+                    StaticFile(outputPath: relative, displayPath: contentDisplay + "/" + relative, source: url))
+            }
+        }
+        sources.diagnostics += walker.diagnostics
+
+        let themeDisplay = display.path(for: theme)
+        guard FileManager.default.fileExists(atPath: theme.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            sources.diagnostics.append(
+                .error(
+                    "io.missing-folder", at: SourcePosition(file: themeDisplay),
+                    "the theme folder '\(themeDisplay)' does not exist",
+                    suggestion: "run from the repository root, or pass --theme PATH"))
+            return sources
+        }
+        var templates = TreeReader(root: theme.appendingPathComponent("templates"), rootDisplay: themeDisplay + "/templates")
+        for (relative, url) in templates.files() {
+            guard relative.hasSuffix(".mustache") else { continue }
+            if let file = templates.readText(url, relative: relative) { sources.templates.append(file) }
+        }
+        sources.diagnostics += templates.diagnostics
+        var assets = TreeReader(root: theme.appendingPathComponent("static"), rootDisplay: themeDisplay + "/static")
+        for (relative, url) in assets.files() {
+            sources.staticFiles.append(
+                StaticFile(outputPath: relative, displayPath: themeDisplay + "/static/" + relative, source: url))
+        }
+        sources.diagnostics += assets.diagnostics
+        return sources
+    }
+}
+
+/// Prints paths relative to the working directory when they lie below it.
+struct DisplayPaths {
+    let base: String
+
+    init(workingDirectory: URL) {
+        base = workingDirectory.standardizedFileURL.path
+    }
+
+    func path(for url: URL) -> String {
+        let full = url.standardizedFileURL.path
+        if full == base { return "." }
+        if full.hasPrefix(base + "/") { return String(full.dropFirst(base.count + 1)) }
+        return full
+    }
+}
+
+/// Walks one folder in sorted order: skips names starting with `.`, follows no symlinked
+/// folder (so a symlink loop cannot hang the build), refuses symlinks leading outside the root.
+struct TreeReader {
+    let root: URL
+    let rootDisplay: String
+    var diagnostics: [Diagnostic] = []
+    private let rootPath: String
+
+    init(root: URL, rootDisplay: String) {
+        self.root = root
+        self.rootDisplay = rootDisplay
+        self.rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Every regular file below the root, sorted by path, as (relative path, URL).
+    mutating func files() -> [(String, URL)] {
+        var found: [(String, URL)] = []
+        walk(directory: root, relative: "") { found.append(($0, $1)) }
+        return found
+    }
+
+    private mutating func walk(directory: URL, relative: String, _ visit: (String, URL) -> Void) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else {
+            if fm.fileExists(atPath: directory.path) {
+                diagnostics.append(
+                    .error(
+                        "io.unreadable", at: SourcePosition(file: display(relative)),
+                        "cannot read the folder '\(display(relative))'", suggestion: "check its permissions"))
+            }
+            return
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let url = directory.appendingPathComponent(name)
+            let path = relative.isEmpty ? name : relative + "/" + name
+            guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { continue }
+            var type = attributes[.type] as? FileAttributeType
+            if type == .typeSymbolicLink {
+                let target = url.resolvingSymlinksInPath().path
+                guard target == rootPath || target.hasPrefix(rootPath + "/") else {
+                    diagnostics.append(
+                        .error(
+                            "source.symlink-outside", at: SourcePosition(file: display(path)),
+                            "'\(display(path))' is a symbolic link to '\(target)', outside '\(rootDisplay)'",
+                            suggestion: "copy the file into '\(rootDisplay)' instead of linking to it"))
+                    continue
+                }
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: target, isDirectory: &isDirectory) else {
+                    diagnostics.append(
+                        .error(
+                            "source.symlink-broken", at: SourcePosition(file: display(path)),
+                            "'\(display(path))' is a symbolic link that leads nowhere (a loop or a missing target)",
+                            suggestion: "remove the link or point it at an existing file"))
+                    continue
+                }
+                if isDirectory.boolValue {
+                    diagnostics.append(
+                        .warning(
+                            "source.symlink-folder", at: SourcePosition(file: display(path)),
+                            "'\(display(path))' is a symbolic link to a folder; linked folders are not followed",
+                            suggestion: "move the folder into '\(rootDisplay)'"))
+                    continue
+                }
+                type = .typeRegular
+            }
+            if type == .typeDirectory {
+                walk(directory: url, relative: path, visit)
+            } else if type == .typeRegular {
+                visit(path, url)
+            }
+        }
+    }
+
+    func display(_ relative: String) -> String {
+        relative.isEmpty ? rootDisplay : rootDisplay + "/" + relative
+    }
+
+    mutating func readText(_ url: URL, relative: String) -> SourceFile? {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            diagnostics.append(
+                .error(
+                    "io.unreadable", at: SourcePosition(file: display(relative)),
+                    "cannot read '\(display(relative))'", suggestion: "check that the file's permissions let you read it"))
+            return nil
+        }
+        switch SourceText.decode(data, file: display(relative)) {
+        case .success(let text):
+            return SourceFile(relativePath: relative, displayPath: display(relative), text: text)
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        }
+    }
+}

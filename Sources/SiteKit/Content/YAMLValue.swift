@@ -1,0 +1,234 @@
+import Foundation
+import Yams
+
+/// A YAML value from front matter or a data file, with the source position of every node, so
+/// that checks can point at the exact key or value.
+public struct YAMLValue: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case null
+        case bool(Bool)
+        case int(Int)
+        case double(Double)
+        /// A YAML timestamp such as `2026-11-24`, kept as written.
+        case date(String)
+        case string(String)
+        case array([YAMLValue])
+        case mapping([Entry])
+    }
+
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var keyPosition: SourcePosition
+        public var value: YAMLValue
+    }
+
+    public var kind: Kind
+    public var position: SourcePosition
+
+    public init(_ kind: Kind, at position: SourcePosition) {
+        self.kind = kind
+        self.position = position
+    }
+
+    // MARK: Access
+
+    public subscript(key: String) -> YAMLValue? {
+        entry(key)?.value
+    }
+
+    public func entry(_ key: String) -> Entry? {
+        if case .mapping(let entries) = kind { return entries.first { $0.key == key } }
+        return nil
+    }
+
+    public var entries: [Entry] {
+        if case .mapping(let entries) = kind { return entries }
+        return []
+    }
+
+    public var array: [YAMLValue]? {
+        if case .array(let items) = kind { return items }
+        return nil
+    }
+
+    /// The value as text, for scalars (numbers and dates as written).
+    public var string: String? {
+        switch kind {
+        case .string(let s), .date(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .bool(let b): return b ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    public var bool: Bool? {
+        if case .bool(let b) = kind { return b }
+        return nil
+    }
+
+    public var int: Int? {
+        if case .int(let i) = kind { return i }
+        return nil
+    }
+
+    /// A number, whole or decimal, as an exact `Decimal`.
+    public var decimal: Decimal? {
+        switch kind {
+        case .int(let i): return Decimal(i)
+        case .double(let d): return Decimal(string: String(d))
+        default: return nil
+        }
+    }
+
+    /// The name of the value's type, as messages print it.
+    public var typeName: String {
+        switch kind {
+        case .null: return "nothing"
+        case .bool: return "true/false"
+        case .int: return "a whole number"
+        case .double: return "a number"
+        case .date: return "a date"
+        case .string: return "text"
+        case .array: return "a list"
+        case .mapping: return "a set of keys"
+        }
+    }
+
+    /// Plain Swift values for templates: String, Int, Double, Bool, [Any], [String: Any].
+    public var templateValue: Any {
+        switch kind {
+        case .null: return ""
+        case .bool(let b): return b
+        case .int(let i): return i
+        case .double(let d): return d
+        case .date(let s), .string(let s): return s
+        case .array(let items): return items.map(\.templateValue)
+        case .mapping(let entries):
+            var dict: [String: Any] = [:]
+            for e in entries { dict[e.key] = e.value.templateValue }
+            return dict
+        }
+    }
+}
+
+/// Parses YAML text (front matter or a data file) into `YAMLValue`s with file positions.
+public enum YAMLReader {
+    /// Why YAML could not be read: a message, where, and a hint for the common traps.
+    public struct Failure: Error, Sendable {
+        public var message: String
+        public var position: SourcePosition
+        public var hint: String?
+    }
+
+    /// - Parameters:
+    ///   - firstLine: the file line of the text's first line (front matter starts at line 2).
+    public static func parse(_ text: String, file: String, firstLine: Int) throws(Failure) -> YAMLValue {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw failure(error, text: text, file: file, firstLine: firstLine)
+        } catch {
+            throw Failure(message: "\(error)", position: SourcePosition(file: file, line: firstLine, column: 1), hint: nil)
+        }
+        guard let node else {
+            return YAMLValue(.mapping([]), at: SourcePosition(file: file, line: firstLine, column: 1))
+        }
+        return convert(node, file: file, firstLine: firstLine)
+    }
+
+    static func position(_ mark: Mark?, file: String, firstLine: Int) -> SourcePosition {
+        guard let mark else { return SourcePosition(file: file, line: firstLine, column: 1) }
+        return SourcePosition(file: file, line: mark.line + firstLine - 1, column: mark.column)
+    }
+
+    static func convert(_ node: Node, file: String, firstLine: Int) -> YAMLValue {
+        let at = position(node.mark, file: file, firstLine: firstLine)
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain || scalar.style == .any {
+                if node.null != nil { return YAMLValue(.null, at: at) }
+                if let b = node.bool { return YAMLValue(.bool(b), at: at) }
+                if let i = node.int { return YAMLValue(.int(i), at: at) }
+                if node.float != nil, let d = Double(scalar.string) { return YAMLValue(.double(d), at: at) }
+                if node.timestamp != nil { return YAMLValue(.date(scalar.string), at: at) }
+            }
+            return YAMLValue(.string(scalar.string), at: at)
+        case .sequence(let seq):
+            return YAMLValue(.array(seq.map { convert($0, file: file, firstLine: firstLine) }), at: at)
+        case .mapping(let mapping):
+            var entries: [YAMLValue.Entry] = []
+            for (key, value) in mapping {
+                entries.append(
+                    YAMLValue.Entry(
+                        key: key.string ?? "\(key.any)",
+                        keyPosition: position(key.mark, file: file, firstLine: firstLine),
+                        value: convert(value, file: file, firstLine: firstLine)))
+            }
+            return YAMLValue(.mapping(entries), at: at)
+        case .alias:
+            return YAMLValue(.null, at: at)
+        }
+    }
+
+    static func failure(_ error: YamlError, text: String, file: String, firstLine: Int) -> Failure {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let at = position(mark, file: file, firstLine: firstLine)
+            var message = "invalid YAML: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line + firstLine - 1))" }
+            return Failure(message: message, position: at, hint: hint(problem: problem, mark: mark, text: text))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return Failure(
+                message: "invalid YAML: the key \(keys) appears more than once in the same mapping",
+                position: duplicateKeyPosition(duplicates.first, text: text, file: file, firstLine: firstLine)
+                    ?? position(context.mark, file: file, firstLine: firstLine),
+                hint: "keep one of them; each key may appear once")
+        case .reader(let problem, _, _, _):
+            return Failure(message: "invalid YAML: \(problem)", position: SourcePosition(file: file, line: firstLine, column: 1), hint: nil)
+        default:
+            return Failure(message: "invalid YAML: \(error)", position: SourcePosition(file: file, line: firstLine, column: 1), hint: nil)
+        }
+    }
+
+    /// The second occurrence of a duplicated top-level or nested key (`key:` at a line start).
+    static func duplicateKeyPosition(_ key: String?, text: String, file: String, firstLine: Int) -> SourcePosition? {
+        guard let key else { return nil }
+        var seen = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " }
+            if trimmed.hasPrefix(key + ":") {
+                if seen {
+                    let column = line.count - trimmed.count + 1
+                    return SourcePosition(file: file, line: index + firstLine, column: column)
+                }
+                seen = true
+            }
+        }
+        return nil
+    }
+
+    static func hint(problem: String, mark: Mark, text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
+        if line.contains("\t") || problem.contains("tab") {
+            return "YAML indents with spaces, not tabs: replace the tab with spaces"
+        }
+        if problem.contains("mapping values are not allowed") {
+            if let colon = line.firstIndex(of: ":") {
+                let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let escaped = value.replacingOccurrences(of: "\"", with: "\\\"")
+                return "the value contains ': ', which YAML reads as a new key; put the value in quotes: \(key): \"\(escaped)\""
+            }
+            return "a value that contains ': ' must be put in quotes"
+        }
+        if problem.contains("did not find expected key") || problem.contains("block end") {
+            return "check the indentation of this line and the one above: keys of one mapping line up"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,32 @@
+import SiteMarkdown
+
+/// A page whose Markdown body has been rendered, with everything the checks need from it.
+public struct RenderedPage: Sendable {
+    public var page: Page
+    public var body: RenderedMarkdown
+    public var diagnostics: [Diagnostic]
+}
+
+/// Renders page bodies: Markdown → HTML, with links to source files rewritten to URLs and
+/// shortcodes expanded. Safe to call from many threads at once.
+public struct PageRenderer: Sendable {
+    public var index: SiteIndex
+    public var shortcodes: ShortcodeExpander
+    public var options: MarkdownOptions
+
+    public init(index: SiteIndex, shortcodes: ShortcodeExpander, options: MarkdownOptions) {
+        self.index = index
+        self.shortcodes = shortcodes
+        self.options = options
+    }
+
+    public func render(_ page: Page) -> RenderedPage {
+        var diagnostics: [Diagnostic] = []
+        let file = page.source.displayPath
+        let body = MarkdownRenderer.render(
+            page.body, options: options,
+            rewriteLink: { index.rewriteSourceLink($0, from: page) },
+            expandShortcode: { shortcodes.expand($0, file: file, diagnostics: &diagnostics) })
+        return RenderedPage(page: page, body: body, diagnostics: diagnostics)
+    }
+}

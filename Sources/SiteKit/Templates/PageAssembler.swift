@@ -1,0 +1,154 @@
+import Foundation
+import SiteMarkdown
+
+/// A page put into its template: the final HTML, plus what the template itself contributed
+/// (its links, ids and text), read apart from the Markdown body so that each problem can be
+/// reported where it was written.
+public struct AssembledPage: Sendable {
+    public var rendered: RenderedPage
+    public var html: String
+    /// The template's output without the body ("chrome": head, navigation, footer).
+    public var chrome: HTMLFacts
+    /// Ids in raw HTML of the body (only when raw HTML is allowed).
+    public var rawBodyIDs: [String]
+    public var template: String
+    public var diagnostics: [Diagnostic]
+
+    public var page: Page { rendered.page }
+}
+
+/// Builds template contexts and renders pages into the theme.
+public struct PageAssembler: Sendable {
+    public var theme: Theme
+    public var settings: SiteSettings
+    public var index: SiteIndex
+    /// Sorted children of each section URL, for section templates.
+    private var children: [String: [Page]] = [:]
+    private let siteContext: [String: SendableValue]
+    private let menuItems: [SiteSettings.MenuItem]
+
+    /// Stands in for the body while the template renders, so the template's own output can be
+    /// read apart. Private-use characters that no template or page would write.
+    static let bodyMarker = "\u{E000}clinic-site-body\u{E001}"
+
+    public init(theme: Theme, settings: SiteSettings, index: SiteIndex) {
+        self.theme = theme
+        self.settings = settings
+        self.index = index
+        var children: [String: [Page]] = [:]
+        for page in index.pages where page.kind != .home {
+            let parent = Self.parentURL(of: page.url)
+            children[parent, default: []].append(page)
+        }
+        self.children = children.mapValues { $0.sorted(by: Self.menuOrder) }
+        var site = (settings.raw.templateValue as? [String: Any]) ?? [:]
+        site["name"] = settings.name
+        site["base_url"] = settings.baseURL
+        site["language"] = settings.language
+        site["description"] = settings.description
+        self.siteContext = site.mapValues { SendableValue($0) }
+        if let menu = settings.menu {
+            menuItems = menu
+        } else {
+            // No menu in the settings: the home page, then every top-level page and section.
+            let top = index.pages.filter { $0.kind == .home || Self.parentURL(of: $0.url) == "/" }
+                .filter { !$0.url.hasSuffix(".html") }
+                .sorted(by: Self.menuOrder)
+            menuItems = top.map { SiteSettings.MenuItem(title: $0.title, url: $0.url, position: SourcePosition(file: $0.source.displayPath)) }
+        }
+    }
+
+    static func menuOrder(_ a: Page, _ b: Page) -> Bool {
+        if (a.kind == .home) != (b.kind == .home) { return a.kind == .home }
+        return (a.weight, a.title, a.url) < (b.weight, b.title, b.url)
+    }
+
+    static func parentURL(of url: String) -> String {
+        var parts = url.split(separator: "/")
+        if !url.hasSuffix("/"), !parts.isEmpty { parts.removeLast() } else if !parts.isEmpty { parts.removeLast() }
+        return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
+    }
+
+    /// The template a page uses: front matter `template:`, else `home`/`section` when the theme
+    /// has them, else `page`.
+    public func templateName(for page: Page) -> String {
+        if let t = page.template { return t }
+        if page.kind == .home, theme.has("home") { return "home" }
+        if page.kind == .section, theme.has("section") { return "section" }
+        return "page"
+    }
+
+    public func assemble(_ rendered: RenderedPage) -> AssembledPage {
+        let page = rendered.page
+        var diagnostics: [Diagnostic] = []
+        let name = templateName(for: page)
+        var result = AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: name, diagnostics: [])
+        guard theme.has(name) else {
+            let at = page.frontMatter.entry("template").map(\.value.position) ?? SourcePosition(file: page.source.displayPath, line: 1, column: 1)
+            diagnostics.append(
+                .error(
+                    "template.missing", at: at, "the template '\(name)' does not exist in the theme",
+                    suggestion: Suggest.nearest(name, in: theme.names).map { "did you mean '\($0)'?" }
+                        ?? "the templates are: \(theme.names.filter { !$0.hasPrefix("partials/") }.joined(separator: ", "))"))
+            result.diagnostics = diagnostics
+            return result
+        }
+        let output = theme.render(name, context: context(for: rendered)) ?? ""
+        let pieces = output.components(separatedBy: Self.bodyMarker)
+        result.html = pieces.joined(separator: rendered.body.html)
+        result.chrome = HTMLScanner.scan(pieces.joined())
+        if settings.allowRawHTML, rendered.body.html.contains(" id=") || rendered.body.html.contains(" name=") {
+            result.rawBodyIDs = HTMLScanner.scan(rendered.body.html).ids
+        }
+        result.diagnostics = diagnostics
+        return result
+    }
+
+    func context(for rendered: RenderedPage) -> [String: Any] {
+        let page = rendered.page
+        var pageContext = (page.frontMatter.templateValue as? [String: Any]) ?? [:]
+        pageContext["title"] = page.title
+        pageContext["description"] = page.description ?? ""
+        pageContext["url"] = page.url
+        pageContext["permalink"] = settings.baseURL + page.url
+        pageContext["is_home"] = page.kind == .home
+        pageContext["is_section"] = page.kind == .section
+        pageContext["date"] = page.date ?? ""
+        pageContext["mentions_crisis"] = CrisisDetector.mentionsCrisis(rendered.body)
+        pageContext["headings"] = rendered.body.headings.filter { $0.level == 2 }.map { ["text": $0.text, "id": $0.id] }
+        pageContext["content"] = Self.bodyMarker
+        let menu: [[String: Any]] = menuItems.map { item in
+            let current = item.url == page.url
+            return ["title": item.title, "url": item.url, "current": current]
+        }
+        let kids: [[String: Any]] = (children[page.url] ?? []).map {
+            ["title": $0.title, "url": $0.url, "description": $0.description ?? ""]
+        }
+        return [
+            "site": siteContext.mapValues(\.value),
+            "page": pageContext,
+            "menu": menu,
+            "children": kids,
+            "content": Self.bodyMarker,
+        ]
+    }
+}
+
+/// Wraps a plain value (String, Bool, Int, arrays and dictionaries of them) read from YAML so it
+/// can be kept in a `Sendable` type; such values are immutable.
+struct SendableValue: @unchecked Sendable {
+    let value: Any
+    init(_ value: Any) { self.value = value }
+}
+
+/// Whether a page speaks of suicide or self-harm, so the theme shows crisis help near the top.
+public enum CrisisDetector {
+    static let terms = ["suicid", "self-harm", "self harm", "kill myself", "end my life"]
+
+    public static func mentionsCrisis(_ body: RenderedMarkdown) -> Bool {
+        body.textBlocks.contains { block in
+            let lower = block.text.lowercased()
+            return terms.contains { lower.contains($0) }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import SiteMarkdown
+
+/// Every file the build writes and the ids in each HTML file: what links may point at.
+public struct OutputIndex: Sendable {
+    public private(set) var files: Set<String> = []
+    public private(set) var ids: [String: Set<String>] = [:]
+    /// URLs of draft pages left out of the build, so a link to one gets its own message.
+    public var draftURLs: Set<String> = []
+
+    public init() {}
+
+    public mutating func addFile(_ path: String, ids: [String] = []) {
+        files.insert(path)
+        if path.hasSuffix(".html") { self.ids[path, default: []].formUnion(ids) }
+    }
+
+    /// The output file a root-relative, decoded path names, trying `index.html` for folders.
+    public func file(for path: String) -> String? {
+        let trimmed = String(path.drop { $0 == "/" })
+        if trimmed.isEmpty { return files.contains("index.html") ? "index.html" : nil }
+        if path.hasSuffix("/") {
+            let index = trimmed + "index.html"
+            return files.contains(index) ? index : nil
+        }
+        if files.contains(trimmed) { return trimmed }
+        let index = trimmed + "/index.html"
+        return files.contains(index) ? index : nil
+    }
+
+    /// The URL people would write for an output file (`faq/index.html` → `/faq/`).
+    static func url(for file: String) -> String {
+        if file == "index.html" { return "/" }
+        if file.hasSuffix("/index.html") { return "/" + file.dropLast("index.html".count) }
+        return "/" + file
+    }
+}
+
+/// Checks every link of every page: Markdown links at their source position, template links at
+/// the template (or settings) line that wrote them.
+public struct LinkChecker: Sendable {
+    public var output: OutputIndex
+    public var settings: SiteSettings
+    /// Template and settings sources, to find where a template link was written.
+    public var theme: Theme
+    public var settingsSource: SourceFile?
+
+    public init(output: OutputIndex, settings: SiteSettings, theme: Theme, settingsSource: SourceFile?) {
+        self.output = output
+        self.settings = settings
+        self.theme = theme
+        self.settingsSource = settingsSource
+    }
+
+    /// A problem with one link, before it is placed at a source position.
+    struct Problem {
+        var code: String
+        var message: String
+        var suggestion: String?
+        var severity: Diagnostic.Severity = .error
+    }
+
+    /// The problem with `href` on the page at `pageURL` whose own HTML file is `pageFile`, if any.
+    func problem(with href: String, on pageURL: String, pageFile: String) -> Problem? {
+        switch LinkResolver.resolve(href, from: pageURL, allowedSchemes: Set(settings.allowedSchemes)) {
+        case .external:
+            return nil
+        case .malformed(let reason):
+            return Problem(code: "link.malformed", message: "malformed link '\(href)': \(reason)")
+        case .unsafe(let scheme):
+            return Problem(
+                code: "link.unsafe-scheme", message: "'\(scheme):' links are refused: they can run code or leak data in the reader's browser",
+                suggestion: "link to a page or an https:// address; a site that really needs \(scheme): lists it under allowed_schemes in the site settings")
+        case .samePage(let fragment):
+            return fragmentProblem(fragment, in: pageFile, href: href)
+        case .local(let path, let fragment):
+            guard let file = output.file(for: path) else {
+                if output.draftURLs.contains(path) || output.draftURLs.contains(path + "/") {
+                    return Problem(code: "link.draft", message: "'\(href)' links to a draft page, which is not published", suggestion: "publish the page (draft: false) or remove the link")
+                }
+                let looksLikePage = path.hasSuffix("/") || !((path as NSString).lastPathComponent.contains("."))
+                let candidates = looksLikePage ? output.files.filter { $0.hasSuffix(".html") }.map(OutputIndex.url(for:)) : output.files.map { "/" + $0 }
+                let near = Suggest.nearest(path, in: candidates, maxDistance: max(3, path.count / 3))
+                return Problem(
+                    code: looksLikePage ? "link.missing-page" : "link.missing-asset",
+                    message: looksLikePage ? "'\(href)' links to a page that does not exist" : "'\(href)' links to a file that does not exist",
+                    suggestion: near.map { "did you mean '\($0)\(fragment.map { "#" + $0 } ?? "")'?" })
+            }
+            guard let fragment else { return nil }
+            return fragmentProblem(fragment, in: file, href: href)
+        }
+    }
+
+    func fragmentProblem(_ fragment: String, in file: String, href: String) -> Problem? {
+        if fragment.isEmpty || fragment == "top" { return nil }
+        guard file.hasSuffix(".html") else { return nil }
+        let ids = output.ids[file] ?? []
+        if ids.contains(fragment) { return nil }
+        let near = Suggest.nearest(fragment, in: Array(ids), maxDistance: max(3, fragment.count / 2))
+        let pageURL = OutputIndex.url(for: file)
+        return Problem(
+            code: "link.missing-fragment", message: "'\(href)' points to '#\(fragment)', but \(pageURL) has no such id",
+            suggestion: near.map { "did you mean '\(pageURL)#\($0)'?" } ?? (ids.isEmpty ? nil : "the page's ids include: \(ids.sorted().prefix(6).joined(separator: ", "))"))
+    }
+
+    /// Checks the Markdown links of a page, each at its source position.
+    public func checkBody(_ page: AssembledPage) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let file = page.page.source.displayPath
+        for link in page.rendered.body.links {
+            let at = SourcePosition(file: file, line: link.position.line, column: link.position.column)
+            if link.kind == .image && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                diagnostics.append(
+                    .warning(
+                        "a11y.missing-alt", at: at, "this image has no alt text, so screen-reader users will not know what it shows",
+                        suggestion: "describe it in the brackets: ![A calm treatment room](\(link.destination))"))
+            }
+            guard let problem = problem(with: link.renderedDestination, on: page.page.url, pageFile: page.page.outputPath) else { continue }
+            var message = problem.message
+            if link.destination != link.renderedDestination, problem.code != "link.missing-fragment" {
+                message += " (written as '\(link.destination)')"
+            }
+            diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion))
+        }
+        return diagnostics
+    }
+
+    /// A broken link that the theme writes, found on one or more pages.
+    public struct TemplateLinkProblem: Sendable, Hashable {
+        public var href: String
+        public var code: String
+        public var message: String
+        public var suggestion: String?
+        public var pages: [String]
+    }
+
+    /// The template's broken links on one page, keyed for grouping across pages.
+    public func checkChrome(_ page: AssembledPage) -> [TemplateLinkProblem] {
+        var seen = Set<String>()
+        var problems: [TemplateLinkProblem] = []
+        for link in page.chrome.links where seen.insert(link.value).inserted {
+            guard let problem = problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath) else { continue }
+            problems.append(
+                TemplateLinkProblem(href: link.value, code: problem.code, message: problem.message, suggestion: problem.suggestion, pages: [page.page.source.displayPath]))
+        }
+        return problems
+    }
+
+    /// Places grouped template problems at the line that wrote the link: the literal in a
+    /// template, else in the site settings (menus), else the page's template file.
+    public func place(_ problems: [TemplateLinkProblem], templates: [String: String]) -> [Diagnostic] {
+        var grouped: [String: TemplateLinkProblem] = [:]
+        for p in problems {
+            let key = p.code + "\u{0}" + p.href + "\u{0}" + p.message
+            if grouped[key] == nil { grouped[key] = p } else { grouped[key]!.pages += p.pages }
+        }
+        return grouped.values.map { p in
+            let pages = Array(Set(p.pages)).sorted()
+            let firstTemplate = pages.first.flatMap { templates[$0] }
+            let at = locate(p.href, preferring: firstTemplate)
+            let on = pages.count == 1 ? "on \(pages[0])" : "on \(pages.count) pages, e.g. \(pages[0])"
+            let via = firstTemplate.map { " (template '\($0)')" } ?? ""
+            return Diagnostic(.error, p.code, at: at, "\(p.message) \(on)\(via)", suggestion: p.suggestion)
+        }
+    }
+
+    func locate(_ literal: String, preferring template: String?) -> SourcePosition {
+        var files = theme.names.compactMap { theme.files[$0] }
+        if let template, let index = files.firstIndex(where: { $0.relativePath == template + ".mustache" }) {
+            files.insert(files.remove(at: index), at: 0)
+        }
+        if let settingsSource { files.append(settingsSource) }
+        for file in files {
+            if let position = Self.find(literal, in: file) { return position }
+        }
+        if let template, let file = theme.files[template] { return SourcePosition(file: file.displayPath) }
+        return SourcePosition(file: files.first?.displayPath ?? "theme")
+    }
+
+    static func find(_ literal: String, in file: SourceFile) -> SourcePosition? {
+        guard !literal.isEmpty, file.text.contains(literal) else { return nil }
+        for (index, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let range = line.range(of: literal) {
+                return SourcePosition(file: file.displayPath, line: index + 1, column: line.utf8.distance(from: line.startIndex, to: range.lowerBound) + 1)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SiteKit
+
+/// The `clinic-site` command line.
+struct ClinicSite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clinic-site",
+        abstract: "Builds the clinic's website and refuses to publish a broken link or a wrong price.",
+        discussion: """
+            Run from the repository root. Exit codes: 0 no errors; 1 content errors (the site \
+            was not written); 2 usage or environment errors (missing folder, unreadable file, \
+            output not writable).
+            """,
+        subcommands: [Build.self, Check.self],
+        defaultSubcommand: Build.self)
+}
+
+/// Options shared by `build` and `check`.
+struct SiteOptions: ParsableArguments {
+    @Option(help: "The folder of Markdown pages and files to copy.")
+    var content = "content"
+
+    @Option(help: "The folder of templates (templates/) and assets (static/).")
+    var theme = "theme"
+
+    @Option(help: "Diagnostics format: human (file:line:col with the source line), json, or github (workflow annotations).")
+    var format: FormatOption = .human
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Flag(help: "Include pages marked draft: true.")
+    var drafts = false
+
+    @Flag(help: .hidden)
+    var serial = false
+}
+
+enum FormatOption: String, ExpressibleByArgument, CaseIterable {
+    case human, json, github
+    var format: DiagnosticFormat { DiagnosticFormat(rawValue: rawValue)! }
+}
+
+extension ClinicSite {
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build the site into the output folder (default).",
+            discussion: "Runs every check; writes only when there is no error, and then replaces the output folder whole.")
+
+        @OptionGroup var site: SiteOptions
+
+        @Option(help: "The folder to write the site to. It is replaced whole, and only by a build without errors.")
+        var output = "output"
+
+        func run() throws {
+            try Runner(site: site, output: output, write: true).run()
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the whole build and every check in memory; write nothing.")
+
+        @OptionGroup var site: SiteOptions
+
+        func run() throws {
+            try Runner(site: site, output: nil, write: false).run()
+        }
+    }
+}
+
+/// Runs one build or check and prints its report. The only place that prints.
+struct Runner {
+    var site: SiteOptions
+    var output: String?
+    var write: Bool
+
+    func run() throws {
+        let start = DispatchTime.now()
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let contentURL = URL(fileURLWithPath: site.content, relativeTo: cwd).standardizedFileURL
+        let themeURL = URL(fileURLWithPath: site.theme, relativeTo: cwd).standardizedFileURL
+        let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
+        Interrupts.install()
+
+        let sources = SiteSources.read(content: contentURL, theme: themeURL, output: outputURL, workingDirectory: cwd)
+        let result = SiteBuilder(options: .init(drafts: site.drafts, parallel: !site.serial)).build(sources)
+        var diagnostics = result.diagnostics
+        if site.strict {
+            diagnostics = diagnostics.map { d in
+                var d = d
+                if d.severity == .warning { d.severity = .error }
+                return d
+            }
+        }
+        let errors = diagnostics.errorCount
+        var written = 0
+        if write, errors == 0, let outputURL, let output {
+            do {
+                try OutputWriter.write(result.files, to: outputURL, displayPath: output)
+                written = result.files.count
+            } catch {
+                diagnostics.append(error)
+            }
+        }
+        let sourceTexts = Dictionary(
+            (sources.pages + sources.templates + (sources.settings.map { [$0] } ?? [])).map { ($0.displayPath, $0.text) },
+            uniquingKeysWith: { a, _ in a })
+        let formatter = DiagnosticFormatter(format: site.format.format, sourceText: { sourceTexts[$0] })
+        let report = formatter.report(diagnostics, pages: result.pageCount)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let summary = summaryLine(diagnostics: diagnostics, pages: result.pageCount, written: written, seconds: seconds)
+        switch site.format {
+        case .human:
+            FileHandle.standardError.write(Data(report.utf8))
+            print(summary)
+        case .json, .github:
+            print(report, terminator: "")
+            FileHandle.standardError.write(Data((summary + "\n").utf8))
+        }
+        if diagnostics.contains(where: { $0.severity == .error && $0.code.hasPrefix("io.") }) { throw ExitCode(2) }
+        if diagnostics.errorCount > 0 { throw ExitCode(1) }
+    }
+
+    func summaryLine(diagnostics: [Diagnostic], pages: Int, written: Int, seconds: Double) -> String {
+        let errors = diagnostics.errorCount
+        let warnings = diagnostics.warningCount
+        let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        let time = String(format: "%.2f s", seconds)
+        if !write {
+            return "Checked \(pages) page\(pages == 1 ? "" : "s") in \(time): \(counts)."
+        }
+        if errors > 0 {
+            return "Not written: \(counts) in \(pages) page\(pages == 1 ? "" : "s") (\(time)); '\(output ?? "output")' is unchanged."
+        }
+        return "Built \(pages) page\(pages == 1 ? "" : "s"), wrote \(written) files to \(output ?? "output") in \(time): \(counts)."
+    }
+}
+
+/// SIGINT and SIGTERM remove a half-written staging folder, then exit 130 / 143.
+enum Interrupts {
+    nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
+
+    static func install() {
+        for (sig, code) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                StagingCleanup.shared.clean()
+                FileHandle.standardError.write(Data("clinic-site: interrupted; the output folder is unchanged\n".utf8))
+                exit(code)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
