@@ -88,7 +88,7 @@ public struct SiteBuilder: Sendable {
         let renderer = PageRenderer(
             index: index, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
             options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
-        let assembler = PageAssembler(theme: theme, settings: settings, index: index)
+        let assembler = PageAssembler(theme: theme, settings: settings, index: index, prices: catalog)
         let assembled: [AssembledPage] = pages.parallelMap(parallel: options.parallel) { page in
             let rendered = renderer.render(page)
             if themeIsBroken {

@@ -22,6 +22,7 @@ public struct PageAssembler: Sendable {
     public var theme: Theme
     public var settings: SiteSettings
     public var index: SiteIndex
+    public var prices: PriceCatalog
     /// Sorted children of each section URL, for section templates.
     private var children: [String: [Page]] = [:]
     private let siteContext: [String: SendableValue]
@@ -31,8 +32,9 @@ public struct PageAssembler: Sendable {
     /// read apart. Private-use characters that no template or page would write.
     static let bodyMarker = "\u{E000}clinic-site-body\u{E001}"
 
-    public init(theme: Theme, settings: SiteSettings, index: SiteIndex) {
+    public init(theme: Theme, settings: SiteSettings, index: SiteIndex, prices: PriceCatalog) {
         self.theme = theme
+        self.prices = prices
         self.settings = settings
         self.index = index
         var children: [String: [Page]] = [:]
@@ -124,13 +126,16 @@ public struct PageAssembler: Sendable {
         let kids: [[String: Any]] = (children[page.url] ?? []).map {
             ["title": $0.title, "url": $0.url, "description": $0.description ?? ""]
         }
-        return [
+        var context: [String: Any] = [
             "site": siteContext.mapValues(\.value),
             "page": pageContext,
             "menu": menu,
             "children": kids,
             "content": Self.bodyMarker,
+            "json_ld": StructuredData.scripts(for: page, body: rendered.body, settings: settings, prices: prices),
         ]
+        if let review = Review(page) { context["review"] = ["by": review.by, "date": review.date] }
+        return context
     }
 }
 
