@@ -36,10 +36,22 @@ public struct SiteBuilder: Sendable {
         public var drafts = false
         /// Render on all cores (results are the same either way).
         public var parallel = true
+        /// "Today" for date-based checks (medical review age), so results never depend on the clock.
+        public var today: String
 
-        public init(drafts: Bool = false, parallel: Bool = true) {
+        public init(drafts: Bool = false, parallel: Bool = true, today: String = Options.currentDate()) {
             self.drafts = drafts
             self.parallel = parallel
+            self.today = today
+        }
+
+        /// The current date as YYYY-MM-DD (UTC).
+        public static func currentDate() -> String {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.string(from: Date())
         }
     }
 
@@ -147,6 +159,11 @@ public struct SiteBuilder: Sendable {
         for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
         diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
         diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
+
+        // 6. Content rules for a medical site: schemas, medical review, notices, wording.
+        let (rules, ruleDiagnostics) = ContentRules.load(sources.dataFiles)
+        diagnostics.add(contentsOf: ruleDiagnostics)
+        diagnostics.add(contentsOf: rules.check(assembled, today: options.today))
 
         let kept = Suppressions(pages: pages).filter(diagnostics.all)
         files.sort { $0.path < $1.path }

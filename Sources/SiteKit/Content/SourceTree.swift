@@ -29,6 +29,9 @@ public struct SiteSources: Sendable {
     public var staticFiles: [StaticFile] = []
     /// `content/_site.yaml`, when present.
     public var settings: SourceFile?
+    /// Other data files at the top of `content/` whose names start with `_` and end in `.yaml`
+    /// (`_schemas.yaml`, `_wording.yaml`), by file name.
+    public var dataFiles: [String: SourceFile] = [:]
     /// `theme/templates/**/*.mustache`; `relativePath` is the template's name plus `.mustache`.
     public var templates: [SourceFile] = []
     public var diagnostics: [Diagnostic] = []
@@ -70,6 +73,10 @@ public struct SiteSources: Sendable {
             let name = (relative as NSString).lastPathComponent
             if relative == settingsFileName {
                 if let file = walker.readText(url, relative: relative) { sources.settings = file }
+                continue
+            }
+            if name.hasPrefix("_") && name.hasSuffix(".yaml") && !relative.contains("/") {
+                if let file = walker.readText(url, relative: relative) { sources.dataFiles[name] = file }
                 continue
             }
             if name.hasPrefix("_") && name != "_index.md" { continue }
