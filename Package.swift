@@ -41,7 +41,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown"]),
-        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

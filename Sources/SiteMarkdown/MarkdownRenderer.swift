@@ -26,7 +26,8 @@ public enum MarkdownRenderer {
         expandShortcode: (Shortcode) -> ShortcodeExpansion = { _ in .keep }
     ) -> RenderedMarkdown {
         _ = registration
-        let cmarkOptions = options.allowRawHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT
+        // Table alignment as style attributes: HTML5 has no `align` attribute.
+        let cmarkOptions = (options.allowRawHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT) | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
         let (parser, document) = parse(source, cmarkOptions: cmarkOptions)
         defer {
             cmark_node_free(document)

@@ -73,12 +73,12 @@ public struct SiteBuilder: Sendable {
         diagnostics.add(contentsOf: settingsDiagnostics)
         let loaded = sources.pages.parallelMap(parallel: options.parallel) { PageLoader.load($0) }
         var pages: [Page] = []
-        var draftURLs: Set<String> = []
+        var drafts: [Page] = []
         for (page, pageDiagnostics) in loaded {
             diagnostics.add(contentsOf: pageDiagnostics)
             guard let page else { continue }
             if page.draft && !options.drafts {
-                draftURLs.insert(page.url)
+                drafts.append(page)
             } else {
                 pages.append(page)
             }
@@ -86,7 +86,7 @@ public struct SiteBuilder: Sendable {
 
         // 2. Site-wide data: URLs, prices, shared lists, templates.
         var indexDiagnostics: [Diagnostic] = []
-        let index = SiteIndex(pages: pages, diagnostics: &indexDiagnostics)
+        let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
         diagnostics.add(contentsOf: indexDiagnostics)
         let (catalog, priceDiagnostics) = PriceCatalog.build(from: pages)
         diagnostics.add(contentsOf: priceDiagnostics)
@@ -116,7 +116,7 @@ public struct SiteBuilder: Sendable {
         // 4. The files of the site.
         var files: [OutputFile] = []
         var outputIndex = OutputIndex()
-        outputIndex.draftURLs = draftURLs
+        outputIndex.draftURLs = Set(drafts.map(\.url))
         var owners: [String: String] = [:]
         func add(_ file: OutputFile, ids: [String] = [], from source: String) {
             if let owner = owners[file.path.lowercased()] {

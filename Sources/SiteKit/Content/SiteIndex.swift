@@ -5,11 +5,15 @@ public struct SiteIndex: Sendable {
     public private(set) var pages: [Page]
     private var bySource: [String: Int] = [:]
     private var byURL: [String: Int] = [:]
+    /// Draft pages left out of the build: source path → URL, so links to them still resolve
+    /// (and are then reported as links to a draft).
+    private var draftURLs: [String: String] = [:]
 
     /// Indexes `pages`; two pages (or aliases) that claim one URL, compared case-insensitively as
     /// file systems and browsers may, are an error at the later one.
-    public init(pages: [Page], diagnostics: inout [Diagnostic]) {
+    public init(pages: [Page], drafts: [Page] = [], diagnostics: inout [Diagnostic]) {
         self.pages = pages
+        for draft in drafts { draftURLs[draft.source.relativePath] = draft.url }
         var claimed: [String: (owner: String, position: SourcePosition)] = [:]
         for (index, page) in pages.enumerated() {
             bySource[page.source.relativePath] = index
@@ -47,8 +51,8 @@ public struct SiteIndex: Sendable {
         let decoded = path.removingPercentEncoding ?? path
         let base = decoded.hasPrefix("/") ? "" : page.sourceDirectory
         guard let resolved = LinkResolver.normalize(path: decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded, base: base),
-            let target = self.page(source: resolved)
+            let url = self.page(source: resolved)?.url ?? draftURLs[resolved]
         else { return destination }
-        return target.url + fragment
+        return url + fragment
     }
 }

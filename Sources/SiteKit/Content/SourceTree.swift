@@ -80,6 +80,8 @@ public struct SiteSources: Sendable {
                 continue
             }
             if name.hasPrefix("_") && name != "_index.md" { continue }
+            // Folders whose names start with '_' hold data, not pages.
+            if relative.split(separator: "/").dropLast().contains(where: { $0.hasPrefix("_") }) { continue }
             if name.lowercased().hasSuffix(".md") {
                 if let file = walker.readText(url, relative: relative) { sources.pages.append(file) }
             } else {

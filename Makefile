@@ -1,0 +1,44 @@
+# clinic-site: the two commands are `make site` and `make test`.
+SWIFT ?= swift
+RELEASE_BIN = .build/release/clinic-site
+
+.PHONY: site test deps release check unit-test browser-test screenshots bench fuzz clean
+
+## make site: install what is missing, build the clinic site into output/
+site: release
+	$(RELEASE_BIN) build
+
+## make test: install what is missing, run every test (Swift tests, then the browser audit)
+test: unit-test browser-test
+
+deps:
+	@bash scripts/install-deps.sh
+
+release: deps
+	$(SWIFT) build -c release --product clinic-site
+
+check: release
+	$(RELEASE_BIN) check
+
+unit-test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## The built site as browsers see it: Nu HTML checker, axe-core at phone and desktop widths.
+browser-test: release
+	rm -rf .build/browser-site
+	$(RELEASE_BIN) build --output .build/browser-site
+	bash Tests/Browser/install-deps.sh
+	Tests/Browser/run-audit .build/browser-site
+
+screenshots: release
+	rm -rf .build/browser-site
+	$(RELEASE_BIN) build --output .build/browser-site
+	bash Tests/Browser/install-deps.sh
+	Tests/Browser/run-audit .build/browser-site --screenshots screenshots
+
+bench: release
+	python3 scripts/bench.py
+
+clean:
+	rm -rf .build .build-* screenshots

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+@Suite struct ContentModelTests {
+    @Test func prettyURLsFromFileNames() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home"),
+            "content/faq.md": page("FAQ"),
+            "content/services/_index.md": page("Services"),
+            "content/services/knee.md": page("Knee"),
+            "content/team/index.md": page("Team"),
+            "content/old.md": page("Old", extra: "slug: renamed\naliases: [/previous/]\n"),
+            "content/missing.md": page("Not found", extra: "url: /404.html\n"),
+        ])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(result.errors.isEmpty)
+        let paths = result.files.map(\.path)
+        #expect(
+            paths == [
+                "404.html", "faq/index.html", "index.html", "previous/index.html", "renamed/index.html", "robots.txt",
+                "services/index.html", "services/knee/index.html", "style.css", "team/index.html",
+            ])
+        #expect(site.html(result, "previous/index.html")?.contains(#"url=/renamed/"#) == true)
+    }
+
+    @Test func underscoreAndDotFilesAreNeitherPagesNorCopied() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home"),
+            "content/_data/notes.md": page("Notes"),
+            "content/_draft-ideas.md": page("Ideas"),
+            "content/.hidden.md": page("Hidden"),
+            "content/images/photo.png": "PNG",
+            "content/_site.yaml": "name: Test Clinic\n",
+        ])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(result.files.map(\.path) == ["images/photo.png", "index.html", "robots.txt", "style.css"])
+        #expect(site.html(result, "index.html")?.contains("Home | Test Clinic") == true)
+    }
+
+    @Test func frontMatterKeysReachTemplates() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home", "Body text.", extra: "tagline: Calm care\nweight: 3\n"),
+            "theme/templates/page.mustache": "<p>{{page.tagline}}|{{page.weight}}|{{site.name}}|{{page.url}}</p>{{{content}}}",
+        ])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(site.html(result, "index.html") == "<p>Calm care|3|Untitled site|/</p><p>Body text.</p>\n")
+    }
+
+    @Test func templateChosenByFrontMatter() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home", extra: "template: special\n"),
+            "theme/templates/page.mustache": "page {{{content}}}",
+            "theme/templates/special.mustache": "special {{{content}}}",
+        ])
+        defer { site.remove() }
+        #expect(site.html(site.build(), "index.html") == "special ")
+    }
+
+    @Test func outputIsHTMLEscapedUnlessTheTemplateAsksForRaw() throws {
+        let site = try TestSite([
+            "content/index.md": page(#""<script>alert('x')</script>""#, extra: "description: \"Tom & Jerry's \\\"quote\\\" </script>\"\n"),
+            "theme/templates/page.mustache": "<title>{{page.title}}</title><meta content=\"{{page.description}}\">{{{content}}}",
+        ])
+        defer { site.remove() }
+        let html = try #require(site.html(site.build(), "index.html"))
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("&lt;script&gt;"))
+        #expect(!html.contains("\"quote\""))
+    }
+
+    @Test func navigationComesFromPagesWhenThereIsNoMenu() throws {
+        let site = try TestSite([
+            "content/_index.md": page("Home"),
+            "content/b.md": page("Bravo", extra: "weight: 2\n"),
+            "content/a.md": page("Alpha", extra: "weight: 1\n"),
+            "content/sec/_index.md": page("Section", extra: "weight: 3\n"),
+            "content/sec/deep.md": page("Deep"),
+        ])
+        defer { site.remove() }
+        let html = try #require(site.html(site.build(), "a/index.html"))
+        #expect(
+            html.contains(
+                #"<li><a href="/">Home</a></li><li><a href="/a/" aria-current="page">Alpha</a></li><li><a href="/b/">Bravo</a></li><li><a href="/sec/">Section</a></li></ul>"#
+            ))
+    }
+
+    @Test func menuFromSettings() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home"),
+            "content/faq.md": page("FAQ"),
+            "content/_site.yaml": "menu:\n  - title: Questions\n    url: /faq/\n",
+        ])
+        defer { site.remove() }
+        let html = try #require(site.html(site.build(), "index.html"))
+        #expect(html.contains(#"<nav><ul><li><a href="/faq/">Questions</a></li></ul></nav>"#))
+    }
+
+    @Test func draftsAreLeftOutUnlessAsked() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home"),
+            "content/soon.md": page("Soon", extra: "draft: true\n"),
+        ])
+        defer { site.remove() }
+        #expect(!site.build().files.map(\.path).contains("soon/index.html"))
+        #expect(site.build(drafts: true).files.map(\.path).contains("soon/index.html"))
+    }
+
+    @Test func aLinkFromAPublishedPageToADraftIsAnError() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home", "See [soon](soon.md)."),
+            "content/soon.md": page("Soon", extra: "draft: true\n"),
+        ])
+        defer { site.remove() }
+        #expect(site.build().lines == ["content/index.md:5:5: error: link.draft"])
+    }
+
+    @Test func aSiteWithoutSettingsBuildsWithDefaults() throws {
+        let site = try TestSite(["content/index.md": page("Home")])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(result.diagnostics.isEmpty)
+        #expect(site.html(result, "index.html")?.contains("<html lang=\"en\">") == true)
+        #expect(!result.files.map(\.path).contains("sitemap.xml"))
+    }
+
+    @Test func sitemapUsesFrontMatterDatesNeverTheClock() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home", extra: "date: 2026-01-05\n"),
+            "content/faq.md": page("FAQ"),
+            "content/_site.yaml": "base_url: https://clinic.example/\n",
+        ])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(
+            site.html(result, "sitemap.xml")
+                == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+                  <url>
+                    <loc>https://clinic.example/</loc>
+                    <lastmod>2026-01-05</lastmod>
+                  </url>
+                  <url>
+                    <loc>https://clinic.example/faq/</loc>
+                  </url>
+                </urlset>
+
+                """)
+        #expect(site.html(result, "robots.txt") == "User-agent: *\nAllow: /\nSitemap: https://clinic.example/sitemap.xml\n")
+    }
+
+    @Test func byteOrderMarkAndCRLFSimplyWork() throws {
+        let site = try TestSite([
+            "content/index.md": "\u{FEFF}---\r\ntitle: Home\r\n---\r\n\r\n## Intro\r\n\r\nSee [faq](faq.md#cost).\r\n",
+            "content/faq.md": page("FAQ", "## Cost\n"),
+        ])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(result.diagnostics.isEmpty)
+        #expect(site.html(result, "index.html")?.contains(#"<a href="/faq/#cost">faq</a>"#) == true)
+    }
+
+    @Test func rawHTMLIsOffUnlessTheSettingsAllowIt() throws {
+        let body = "<div class=\"x\" id=\"box\">Hi</div>\n\n[box](#box)\n"
+        let off = try TestSite(["content/index.md": page("Home", body)])
+        defer { off.remove() }
+        let result = off.build()
+        #expect(off.html(result, "index.html")?.contains("<div") == false)
+        #expect(result.lines == ["content/index.md:7:1: error: link.missing-fragment"])
+        let on = try TestSite(["content/index.md": page("Home", body), "content/_site.yaml": "allow_raw_html: true\n"])
+        defer { on.remove() }
+        let allowed = on.build()
+        #expect(on.html(allowed, "index.html")?.contains("<div class=\"x\" id=\"box\">") == true)
+        #expect(allowed.diagnostics.isEmpty)
+    }
+}
