@@ -34,8 +34,18 @@ struct SiteOptions: ParsableArguments {
     @Flag(help: "Include pages marked draft: true.")
     var drafts = false
 
+    @Option(help: ArgumentHelp("The date checks take as today (YYYY-MM-DD), e.g. for the age of medical reviews.", valueName: "date"))
+    var today: String = SiteBuilder.Options.currentDate()
+
     @Flag(help: .hidden)
     var serial = false
+
+    func validate() throws {
+        let parts = today.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else {
+            throw ValidationError("--today takes a date as YYYY-MM-DD, e.g. 2026-11-24")
+        }
+    }
 }
 
 enum FormatOption: String, ExpressibleByArgument, CaseIterable {
@@ -86,7 +96,7 @@ struct Runner {
         Interrupts.install()
 
         let sources = SiteSources.read(content: contentURL, theme: themeURL, output: outputURL, workingDirectory: cwd)
-        let result = SiteBuilder(options: .init(drafts: site.drafts, parallel: !site.serial)).build(sources)
+        let result = SiteBuilder(options: .init(drafts: site.drafts, parallel: !site.serial, today: site.today)).build(sources)
         var diagnostics = result.diagnostics
         if site.strict {
             diagnostics = diagnostics.map { d in

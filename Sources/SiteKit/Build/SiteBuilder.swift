@@ -88,6 +88,7 @@ public struct SiteBuilder: Sendable {
         var indexDiagnostics: [Diagnostic] = []
         let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
         diagnostics.add(contentsOf: indexDiagnostics)
+        pages = index.pages
         let (catalog, priceDiagnostics) = PriceCatalog.build(from: pages)
         diagnostics.add(contentsOf: priceDiagnostics)
         let (lists, listDiagnostics) = DataLists.build(from: pages)

@@ -2,7 +2,7 @@ import Foundation
 
 /// The pages of a build by source path and by URL; resolves links written to source files.
 public struct SiteIndex: Sendable {
-    public private(set) var pages: [Page]
+    public private(set) var pages: [Page] = []
     private var bySource: [String: Int] = [:]
     private var byURL: [String: Int] = [:]
     /// Draft pages left out of the build: source path → URL, so links to them still resolve
@@ -11,27 +11,38 @@ public struct SiteIndex: Sendable {
 
     /// Indexes `pages`; two pages (or aliases) that claim one URL, compared case-insensitively as
     /// file systems and browsers may, are an error at the later one.
+    /// A page (or an alias) whose URL another page claimed first is left out of the site.
     public init(pages: [Page], drafts: [Page] = [], diagnostics: inout [Diagnostic]) {
-        self.pages = pages
         for draft in drafts { draftURLs[draft.source.relativePath] = draft.url }
-        var claimed: [String: (owner: String, position: SourcePosition)] = [:]
-        for (index, page) in pages.enumerated() {
-            bySource[page.source.relativePath] = index
-            byURL[page.url] = index
-            let claims = [(page.url, SourcePosition(file: page.source.displayPath, line: 1, column: 1))] + page.aliases
-            for (url, position) in claims {
-                let key = url.lowercased()
-                if let first = claimed[key] {
-                    diagnostics.append(
-                        .error(
-                            "page.duplicate-url", at: position,
-                            "\(page.source.displayPath) and \(first.owner) both want the URL \(url)",
-                            suggestion: "give one of them another file name, or a 'slug:' or 'url:' in its front matter"))
-                } else {
-                    claimed[key] = (page.source.displayPath, position)
-                }
+        var claimed: [String: String] = [:]
+        var kept: [Page] = []
+        for var page in pages {
+            let key = page.url.lowercased()
+            if let first = claimed[key] {
+                diagnostics.append(Self.duplicate(page.url, page.source.displayPath, first, at: SourcePosition(file: page.source.displayPath, line: 1, column: 1)))
+                continue
             }
+            claimed[key] = page.source.displayPath
+            page.aliases = page.aliases.filter { alias in
+                if let first = claimed[alias.url.lowercased()] {
+                    diagnostics.append(Self.duplicate(alias.url, page.source.displayPath, first, at: alias.position))
+                    return false
+                }
+                claimed[alias.url.lowercased()] = page.source.displayPath
+                return true
+            }
+            bySource[page.source.relativePath] = kept.count
+            byURL[page.url] = kept.count
+            kept.append(page)
         }
+        self.pages = kept
+    }
+
+    private static func duplicate(_ url: String, _ page: String, _ first: String, at position: SourcePosition) -> Diagnostic {
+        .error(
+            "page.duplicate-url", at: position,
+            first == page ? "\(page) claims the URL \(url) twice" : "\(page) and \(first) both want the URL \(url) (URLs are compared ignoring case)",
+            suggestion: "give one of them another file name, or a 'slug:', 'url:' or 'aliases:' of its own in its front matter")
     }
 
     public func page(source relativePath: String) -> Page? { bySource[relativePath].map { pages[$0] } }

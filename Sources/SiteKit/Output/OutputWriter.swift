@@ -82,12 +82,16 @@ public enum OutputWriter {
 /// (`CLINIC_SITE_FAIL_WRITE_AFTER=N` fails the write after N files).
 enum FileWriting {
     nonisolated(unsafe) static var written = 0
-    static let failAfter: Int? = ProcessInfo.processInfo.environment["CLINIC_SITE_FAIL_WRITE_AFTER"].flatMap(Int.init)
+    nonisolated(unsafe) static var failAfterForTesting: Int? = nil
+    static let failAfterFromEnvironment: Int? = ProcessInfo.processInfo.environment["CLINIC_SITE_FAIL_WRITE_AFTER"].flatMap(Int.init)
 
     static func write(_ data: Data, to url: URL) throws {
-        if let failAfter {
+        if let failAfter = failAfterForTesting ?? failAfterFromEnvironment {
             written += 1
-            if written > failAfter { throw OutputWriter.WriteFailure(message: "simulated failure after \(failAfter) files") }
+            if written > failAfter {
+                written = 0
+                throw OutputWriter.WriteFailure(message: "simulated failure after \(failAfter) files")
+            }
         }
         try data.write(to: url)
     }

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+@Suite(.serialized) struct OutputTests {
+    @Test func aFailedBuildLeavesTheOutputUntouched() throws {
+        let site = try TestSite(["content/index.md": page("Home", "Hello.")])
+        defer { site.remove() }
+        try site.buildAndWrite()
+        let before = site.read("output/index.html")
+        #expect(before?.contains("Hello.") == true)
+        try site.write("content/index.md", "---\ntitle: [broken\n---\n")
+        let result = try site.buildAndWrite()
+        #expect(result.errors.map(\.code) == ["frontmatter.invalid"])
+        #expect(site.read("output/index.html") == before)
+        #expect(site.listing("output") == ["index.html", "robots.txt", "style.css"])
+    }
+
+    @Test func noStaleFilesSurviveARebuild() throws {
+        let site = try TestSite(["content/index.md": page("Home"), "content/old.md": page("Old")])
+        defer { site.remove() }
+        try site.buildAndWrite()
+        #expect(site.listing("output").contains("old/index.html"))
+        try FileManager.default.removeItem(at: site.url("content/old.md"))
+        try site.buildAndWrite()
+        #expect(site.listing("output") == ["index.html", "robots.txt", "style.css"])
+        // Nothing is left beside the output folder either.
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted()
+        #expect(siblings == ["content", "output", "theme"])
+    }
+
+    @Test func theSameInputGivesTheSameBytes() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home", "## A\n\n## A\n\n[x](b.md)"),
+            "content/b.md": page("B"), "content/c/d.md": page("D"),
+            "content/_site.yaml": "base_url: https://x.example\n",
+        ])
+        defer { site.remove() }
+        let first = site.build().files.map { f -> String in
+            if case .text(let t) = f.contents { return f.path + t } else { return f.path }
+        }
+        let second = site.build().files.map { f -> String in
+            if case .text(let t) = f.contents { return f.path + t } else { return f.path }
+        }
+        #expect(first == second)
+    }
+
+    @Test func aWriteThatFailsHalfWayLeavesTheOutputAsItWas() throws {
+        let site = try TestSite(["content/index.md": page("Home", "v1"), "content/b.md": page("B")])
+        defer { site.remove() }
+        try site.buildAndWrite()
+        let before = site.listing("output").map { ($0, site.read("output/" + $0)) }
+        try site.write("content/index.md", page("Home", "v2"))
+        let result = site.build()
+        FileWriting.failAfterForTesting = 1
+        defer { FileWriting.failAfterForTesting = nil }
+        #expect(throws: Diagnostic.self) {
+            try OutputWriter.write(result.files, to: site.url("output"), displayPath: "output")
+        }
+        #expect(site.listing("output").map { ($0, site.read("output/" + $0)) }.elementsEqual(before, by: { $0 == $1 }))
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted()
+        #expect(siblings == ["content", "output", "theme"])
+    }
+
+    @Test func aReadOnlyOutputIsAnEnvironmentError() throws {
+        guard getuid() != 0 else { return }  // root ignores permissions; the CLI test covers the message
+        let site = try TestSite(["content/index.md": page("Home")])
+        defer { site.remove() }
+        try site.buildAndWrite()
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: site.url("output").path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: site.url("output").path) }
+        #expect(throws: Diagnostic.self) { try OutputWriter.write(site.build().files, to: site.url("output"), displayPath: "output") }
+    }
+
+    @Test func parallelAndSerialBuildsAreByteForByteEqual() throws {
+        var files: [String: String] = ["content/_site.yaml": "base_url: https://x.example\n"]
+        for i in 0..<120 {
+            files["content/p\(i).md"] = page(
+                "Page \(i)",
+                "Visit www.example.com and ~~old~~ text, https://example.org/\(i).\n\n## Part\n\n| a | b |\n|---|---|\n| \(i) | x |\n\n[next](p\((i + 1) % 120).md#part)\n")
+        }
+        let site = try TestSite(files)
+        defer { site.remove() }
+        func texts(_ r: BuildResult) -> [String] {
+            r.files.map { f in if case .text(let t) = f.contents { return f.path + "\n" + t } else { return f.path } }
+        }
+        let serial = site.build(parallel: false)
+        #expect(serial.diagnostics.isEmpty)
+        for _ in 0..<3 {
+            #expect(texts(site.build(parallel: true)) == texts(serial))
+        }
+    }
+}
