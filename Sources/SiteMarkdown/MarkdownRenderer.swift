@@ -106,7 +106,9 @@ private struct TreeWalker {
         case CMARK_NODE_HEADING:
             collectText(of: node, kind: .heading)
             giveHeadingAnID(node)
-        case CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK, CMARK_NODE_THEMATIC_BREAK:
+        case CMARK_NODE_HTML_BLOCK:
+            removeIfComment(node)
+        case CMARK_NODE_CODE_BLOCK, CMARK_NODE_THEMATIC_BREAK:
             return
         default:
             if ["table_row", "table_header"].contains(typeName(node)) {
@@ -159,7 +161,7 @@ private struct TreeWalker {
                         text: plainText(node), position: here))
                 walkInlines(node, fallback: here)
             case CMARK_NODE_HTML_INLINE:
-                continue
+                removeIfComment(node)
             default:
                 walkInlines(node, fallback: here)
             }
@@ -241,6 +243,14 @@ private struct TreeWalker {
             cmark_node_free(paragraph)
             return true
         }
+    }
+
+    /// HTML comments are notes for authors (and exemptions such as `<!-- ignore: price -->`):
+    /// they never reach the page, whatever the raw-HTML setting.
+    private func removeIfComment(_ node: OpaquePointer) {
+        guard literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--") else { return }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
     }
 
     // MARK: Headings

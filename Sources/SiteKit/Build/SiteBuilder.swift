@@ -118,6 +118,7 @@ public struct SiteBuilder: Sendable {
         var files: [OutputFile] = []
         var outputIndex = OutputIndex()
         outputIndex.draftURLs = Set(drafts.map(\.url))
+        outputIndex.sources = pages.map(\.source.relativePath)
         var owners: [String: String] = [:]
         func add(_ file: OutputFile, ids: [String] = [], from source: String) {
             if let owner = owners[file.path.lowercased()] {

@@ -7,6 +7,8 @@ public struct OutputIndex: Sendable {
     public private(set) var ids: [String: Set<String>] = [:]
     /// URLs of draft pages left out of the build, so a link to one gets its own message.
     public var draftURLs: Set<String> = []
+    /// Source paths of the pages (below content/), for suggestions on `.md` links.
+    public var sources: [String] = []
 
     public init() {}
 
@@ -78,7 +80,15 @@ public struct LinkChecker: Sendable {
                 if output.draftURLs.contains(path) || output.draftURLs.contains(path + "/") {
                     return Problem(code: "link.draft", message: "'\(href)' links to a draft page, which is not published", suggestion: "publish the page (draft: false) or remove the link")
                 }
-                let looksLikePage = path.hasSuffix("/") || !((path as NSString).lastPathComponent.contains("."))
+                let isSource = path.lowercased().hasSuffix(".md")
+                let looksLikePage = isSource || path.hasSuffix("/") || !((path as NSString).lastPathComponent.contains("."))
+                if isSource {
+                    let sources = output.sources
+                    let near = Suggest.nearest(String(path.drop { $0 == "/" }), in: sources)
+                    return Problem(
+                        code: "link.missing-page", message: "'\(href)' links to a Markdown file that does not exist",
+                        suggestion: near.map { "did you mean '\($0)'? (source links are relative to this page's folder)" })
+                }
                 let candidates = looksLikePage ? output.files.filter { $0.hasSuffix(".html") }.map(OutputIndex.url(for:)) : output.files.map { "/" + $0 }
                 let near = Suggest.nearest(path, in: candidates, maxDistance: max(3, path.count / 3))
                 return Problem(

@@ -1,0 +1,115 @@
+import Foundation
+import SiteMarkdown
+
+/// A notice a page must show, checked in the page's final HTML (theme included), so that it counts
+/// wherever it comes from: the page, a shortcode or the template (`notice.missing`).
+struct NoticeRule: Sendable {
+    struct Requirement: Sendable {
+        var pattern: Pattern
+        /// What the notice lacks when the pattern is not found, for the message.
+        var missing: String
+    }
+
+    let id: String
+    /// What the notice is, for the message.
+    let title: String
+    let requirements: [Requirement]
+    let suggestion: String
+    let source: String
+
+    /// The No Surprises Act notice of the right to a Good Faith Estimate, for people without
+    /// insurance or not using it (45 CFR 149.610). Required on pages of a type that lists it in
+    /// `notices:` (the clinic's `pricing` type).
+    static let goodFaithEstimate = NoticeRule(
+        id: "good-faith-estimate",
+        title: "the No Surprises Act notice of the right to a Good Faith Estimate",
+        requirements: [
+            Requirement(
+                pattern: compiled(#"\bright\b[^.!?]{0,80}?\bgood[-\s]faith\s+estimates?\b|\bgood[-\s]faith\s+estimates?\b[^.!?]{0,80}?\bright\b"#),
+                missing: "the right to a Good Faith Estimate"),
+            Requirement(pattern: compiled(#"\bNo\s+Surprises?\s+Act\b|cms\.gov/nosurprises"#), missing: "the No Surprises Act"),
+            Requirement(
+                pattern: compiled(
+                    #"\buninsured\b|\bself[-\s]pay\b|\b(?:do not|don['’]t|does not|doesn['’]t)\s+have\s+(?:health\s+)?insurance\b|\bnot\s+(?:to\s+)?(?:be\s+)?us(?:e|ing)\s+(?:your\s+|their\s+|it\b)|\bpay(?:ing)?\s+for\s+(?:your|their)\s+own\s+care\b|\bwithout\s+(?:health\s+)?insurance\b"#
+                ),
+                missing: "who it is for (people without insurance, or not using it)"),
+        ],
+        suggestion: "add a section such as \"Your right to a Good Faith Estimate\": under the No Surprises Act, if you do not have insurance or are not using it, you have the right to receive a Good Faith Estimate of the expected charges before your care",
+        source: "https://www.cms.gov/nosurprises")
+
+    /// Crisis help: the 988 Suicide & Crisis Lifeline. Required on every page that mentions suicide
+    /// or self-harm (as the theme's `page.mentions_crisis` decides), and on pages of a type that
+    /// lists it in `notices:`.
+    static let crisisLine = NoticeRule(
+        id: "crisis-line",
+        title: "crisis help (the 988 Suicide & Crisis Lifeline)",
+        requirements: [Requirement(pattern: compiled(#"\b988\b"#), missing: "the number 988")],
+        suggestion: "the theme shows the crisis notice on pages that mention suicide (page.mentions_crisis); check the page's template, or add to the page: \"If you are thinking about suicide, call or text 988, the 988 Suicide & Crisis Lifeline\"",
+        source: "https://988lifeline.org/")
+
+    static let all = [goodFaithEstimate, crisisLine]
+    static let ids = all.map(\.id)
+
+    static func named(_ id: String) -> NoticeRule? { all.first { $0.id == id } }
+
+    private static func compiled(_ source: String) -> Pattern {
+        guard case .success(let pattern) = Pattern.compile(source) else { fatalError("built-in pattern does not compile: \(source)") }
+        return pattern
+    }
+
+    /// What the page's visible text lacks of this notice (empty when it is all there).
+    func missingParts(in text: String) -> [String] {
+        requirements.filter { !$0.pattern.hasMatch(in: text) }.map(\.missing)
+    }
+}
+
+/// Checks the notices a page must show (`notice.missing`).
+struct NoticeCheck {
+    func check(_ page: RulePage) -> [Diagnostic] {
+        let assembled = page.assembled
+        // No HTML: the template is missing or broken, which the build reports already.
+        guard !assembled.html.isEmpty else { return [] }
+        var needed: [(NoticeRule, SourcePosition, String)] = []
+        let typeAt: SourcePosition
+        if case .frontMatter(let at) = page.origin { typeAt = at } else { typeAt = page.start }
+        for id in page.type.notices {
+            guard let rule = NoticeRule.named(id) else { continue }
+            needed.append((rule, typeAt, "pages of type '\(page.type.name)' must show \(rule.title)"))
+        }
+        if let mention = Self.crisisMention(in: assembled), !needed.contains(where: { $0.0.id == NoticeRule.crisisLine.id }) {
+            let at = SourcePosition(file: page.file, line: mention.position.line, column: mention.position.column)
+            needed.append((NoticeRule.crisisLine, at, "this page mentions '\(mention.term)', so it must show \(NoticeRule.crisisLine.title)"))
+        }
+        guard !needed.isEmpty else { return [] }
+        let visible = HTMLScanner.scan(assembled.html).texts.map(\.text).joined(separator: "\n")
+        var result: [Diagnostic] = []
+        for (rule, at, why) in needed {
+            let missing = rule.missingParts(in: visible)
+            guard !missing.isEmpty else { continue }
+            result.append(
+                .error(
+                    "notice.missing", at: at, "\(why), but its HTML does not mention \(missing.joined(separator: ", nor "))",
+                    suggestion: "\(rule.suggestion) (see \(rule.source))"))
+        }
+        return result
+    }
+
+    /// The first place the body speaks of suicide or self-harm, by the words the theme's crisis
+    /// detector looks for, and the word found there ("suicidal").
+    static func crisisMention(in page: AssembledPage) -> (term: String, position: LineColumn)? {
+        for block in page.rendered.body.textBlocks {
+            var first: Range<String.Index>?
+            for term in CrisisDetector.terms {
+                if let r = block.text.range(of: term, options: .caseInsensitive), r.lowerBound < (first?.lowerBound ?? block.text.endIndex) {
+                    first = r
+                }
+            }
+            guard let found = first else { continue }
+            var end = found.upperBound
+            while end < block.text.endIndex, block.text[end].isLetter { end = block.text.index(after: end) }
+            let offset = block.text.utf8.distance(from: block.text.startIndex, to: found.lowerBound)
+            return (String(block.text[found.lowerBound..<end]), block.position(atUTF8Offset: offset))
+        }
+        return nil
+    }
+}
