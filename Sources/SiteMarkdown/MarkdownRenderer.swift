@@ -130,8 +130,7 @@ private struct TreeWalker {
         blockRuns = []
         let fallback = position(of: node) ?? LineColumn(line: 1, column: 1)
         walkInlines(node, fallback: fallback)
-        let text = blockText.trimmingCharacters(in: .whitespaces)
-        if !text.isEmpty {
+        if blockText.utf8.contains(where: { $0 != 32 && $0 != 9 }) {
             textBlocks.append(TextBlock(kind: kind, text: blockText, runs: blockRuns))
         }
     }

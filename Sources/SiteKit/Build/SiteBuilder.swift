@@ -224,7 +224,7 @@ struct Suppressions {
             if let list = page.frontMatter["ignore"] {
                 self.pages[file] = (list.array ?? [list]).compactMap(\.string)
             }
-            guard page.source.text.contains("<!-- ignore:") else { continue }
+            guard ByteSearch.contains("<!-- ignore:", in: page.source.text) else { continue }
             for (index, line) in page.source.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 var rest = line[...]
                 while let open = rest.range(of: "<!-- ignore:") {

@@ -67,22 +67,41 @@ public enum SourceText {
         guard text.hasPrefix("---") else {
             return .success(Split(frontMatter: nil, frontMatterFirstLine: 1, body: text))
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines[0].trimmingCharacters(in: .whitespaces) == "---" else {
+        // Work on bytes: this runs for every page, and String.split dominated the profile.
+        let bytes = Array(text.utf8)
+        func lineEnd(_ start: Int) -> Int {
+            var i = start
+            while i < bytes.count, bytes[i] != 10 { i += 1 }
+            return i
+        }
+        func isFence(_ start: Int, _ end: Int, _ fence: UInt8) -> Bool {
+            var e = end
+            while e > start, bytes[e - 1] == 32 || bytes[e - 1] == 9 { e -= 1 }
+            return e - start == 3 && bytes[start] == fence && bytes[start + 1] == fence && bytes[start + 2] == fence
+        }
+        let firstEnd = lineEnd(0)
+        guard isFence(0, firstEnd, 45) else {
             return .success(Split(frontMatter: nil, frontMatterFirstLine: 1, body: text))
         }
-        guard let close = lines.indices.dropFirst().first(where: {
-            let t = lines[$0].trimmingCharacters(in: .whitespaces)
-            return t == "---" || t == "..."
-        }) else {
-            return .failure(
-                .error(
-                    "frontmatter.unclosed", at: SourcePosition(file: file, line: 1, column: 1),
-                    "the front matter opened by '---' on line 1 is never closed",
-                    suggestion: "add a line with only '---' after the last front-matter key"))
+        var start = firstEnd + 1
+        var lines = 1
+        while start <= bytes.count {
+            let end = lineEnd(start)
+            lines += 1
+            if start < bytes.count, isFence(start, end, 45) || isFence(start, end, 46) {
+                let yaml = start - 1 > firstEnd + 1 ? String(decoding: bytes[(firstEnd + 1)..<(start - 1)], as: UTF8.self) : ""
+                // The body keeps its line numbers: every front-matter line becomes empty.
+                var body = String(repeating: "\n", count: lines - 1)
+                if end < bytes.count { body += String(decoding: bytes[end...], as: UTF8.self) }
+                return .success(Split(frontMatter: yaml, frontMatterFirstLine: 2, body: body))
+            }
+            if end >= bytes.count { break }
+            start = end + 1
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        for i in 0...close { lines[i] = "" }
-        return .success(Split(frontMatter: yaml, frontMatterFirstLine: 2, body: lines.joined(separator: "\n")))
+        return .failure(
+            .error(
+                "frontmatter.unclosed", at: SourcePosition(file: file, line: 1, column: 1),
+                "the front matter opened by '---' on line 1 is never closed",
+                suggestion: "add a line with only '---' after the last front-matter key"))
     }
 }

@@ -29,18 +29,25 @@ public struct DiagnosticFormatter: Sendable {
     /// The whole report for `diagnostics` (already sorted).
     public func report(_ diagnostics: [Diagnostic], pages: Int) -> String {
         switch format {
-        case .human: return diagnostics.map(human).joined()
+        case .human:
+            // Split each file into lines once, not once per diagnostic.
+            var lines: [String: [Substring]] = [:]
+            return diagnostics.map { d in
+                if lines[d.position.file] == nil, d.position.line > 0 {
+                    lines[d.position.file] = sourceText(d.position.file).map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
+                }
+                return human(d, lines: lines[d.position.file] ?? [])
+            }.joined()
         case .github: return diagnostics.map(github).joined()
         case .json: return json(diagnostics, pages: pages)
         }
     }
 
-    func human(_ d: Diagnostic) -> String {
+    func human(_ d: Diagnostic, lines: [Substring]) -> String {
         var out = "\(d.position): \(d.severity.rawValue): \(d.message) [\(d.code)]\n"
-        if d.position.line > 0, let text = sourceText(d.position.file) {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if d.position.line > 0 {
             if d.position.line <= lines.count {
-                let line = String(lines[d.position.line - 1]).replacingOccurrences(of: "\r", with: "")
+                let line = String(lines[d.position.line - 1])
                 let number = String(d.position.line)
                 let gutter = String(repeating: " ", count: number.count)
                 out += " \(number) | \(line)\n"

@@ -96,7 +96,7 @@ public struct PageAssembler: Sendable {
             return result
         }
         let output = theme.render(name, context: context(for: rendered)) ?? ""
-        let pieces = output.components(separatedBy: Self.bodyMarker)
+        let pieces = Self.split(output, at: Self.bodyMarker)
         result.html = pieces.joined(separator: rendered.body.html)
         result.chrome = HTMLScanner.scan(pieces.joined())
         if settings.allowRawHTML, rendered.body.html.contains(" id=") || rendered.body.html.contains(" name=") {
@@ -104,6 +104,27 @@ public struct PageAssembler: Sendable {
         }
         result.diagnostics = diagnostics
         return result
+    }
+
+    /// `text` cut at every `marker`, by bytes (Foundation's `components(separatedBy:)` is slow on
+    /// non-ASCII markers).
+    static func split(_ text: String, at marker: String) -> [String] {
+        var pieces: [String] = []
+        var text = text
+        var marker = marker
+        text.withUTF8 { hay in
+            marker.withUTF8 { m in
+                var start = 0
+                while start <= hay.count {
+                    let rest = UnsafeBufferPointer(rebasing: hay[start...])
+                    guard let found = ByteSearch.firstOffset(of: m, in: rest, ignoringASCIICase: false) else { break }
+                    pieces.append(String(decoding: UnsafeBufferPointer(rebasing: hay[start..<(start + found)]), as: UTF8.self))
+                    start += found + m.count
+                }
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: hay[min(start, hay.count)...]), as: UTF8.self))
+            }
+        }
+        return pieces
     }
 
     func context(for rendered: RenderedPage) -> [String: Any] {
@@ -152,8 +173,7 @@ public enum CrisisDetector {
 
     public static func mentionsCrisis(_ body: RenderedMarkdown) -> Bool {
         body.textBlocks.contains { block in
-            let lower = block.text.lowercased()
-            return terms.contains { lower.contains($0) }
+            terms.contains { ByteSearch.contains($0, in: block.text, ignoringASCIICase: true) }
         }
     }
 }

@@ -35,6 +35,7 @@ public enum LinkResolver {
 
     /// Resolves `href` as written on the page at `pageURL` (root-relative, e.g. `/faq/`).
     public static func resolve(_ href: String, from pageURL: String, allowedSchemes: Set<String> = []) -> Target {
+        if let fast = resolveSimple(href) { return fast }
         let trimmed = href.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .malformed(reason: "the link has no destination") }
         if trimmed.contains(where: { $0 == " " || $0 == "\\" }) && !trimmed.hasPrefix("mailto:") && !trimmed.hasPrefix("tel:") {
@@ -75,6 +76,33 @@ public enum LinkResolver {
         }
         let trailing = decoded.hasSuffix("/") && !normalized.isEmpty ? "/" : ""
         return .local(path: "/" + normalized + trailing, fragment: fragment)
+    }
+
+    /// The common case without Foundation: a root-relative path of plain characters
+    /// (`/services/knee-pain-0012/#costs`), no `.` segments, no escapes, no query.
+    static func resolveSimple(_ href: String) -> Target? {
+        let bytes = href.utf8
+        guard bytes.first == UInt8(ascii: "/"), bytes.count > 1 || bytes.first != nil else { return nil }
+        var previous: UInt8 = 0
+        var hash: String.Index?
+        for index in bytes.indices {
+            let c = bytes[index]
+            let plain = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 45 || c == 95 || c == 47
+            if c == UInt8(ascii: "#"), hash == nil {
+                hash = index
+            } else if c == UInt8(ascii: ".") && hash == nil {
+                // A dot is fine inside a file name (site.css), not as a segment (./, ../).
+                if previous == UInt8(ascii: "/") || previous == UInt8(ascii: ".") { return nil }
+            } else if !plain && !(hash != nil && c == UInt8(ascii: ".")) {
+                return nil
+            }
+            if c == UInt8(ascii: "/"), previous == UInt8(ascii: "/") { return nil }
+            previous = c
+        }
+        guard let hash else { return .local(path: href, fragment: nil) }
+        let path = String(href[..<hash])
+        let fragment = String(href[href.index(after: hash)...])
+        return .local(path: path, fragment: fragment)
     }
 
     /// Joins `path` onto `base` (both without a leading slash) and resolves `.` and `..`.
