@@ -40,6 +40,9 @@ struct SiteOptions: ParsableArguments {
     @Flag(help: .hidden)
     var serial = false
 
+    @Flag(help: "Print the time each stage took.")
+    var timings = false
+
     func validate() throws {
         let parts = today.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else {
@@ -96,6 +99,7 @@ struct Runner {
         Interrupts.install()
 
         let sources = SiteSources.read(content: contentURL, theme: themeURL, output: outputURL, workingDirectory: cwd)
+        let readTime = DispatchTime.now()
         let result = SiteBuilder(options: .init(drafts: site.drafts, parallel: !site.serial, today: site.today)).build(sources)
         var diagnostics = result.diagnostics
         if site.strict {
@@ -107,6 +111,7 @@ struct Runner {
         }
         let errors = diagnostics.errorCount
         var written = 0
+        let writeStart = DispatchTime.now()
         if write, errors == 0, let outputURL, let output {
             do {
                 try OutputWriter.write(result.files, to: outputURL, displayPath: output)
@@ -115,6 +120,7 @@ struct Runner {
                 diagnostics.append(error)
             }
         }
+        let writeEnd = DispatchTime.now()
         let sourceTexts = Dictionary(
             (sources.pages + sources.templates + (sources.settings.map { [$0] } ?? [])).map { ($0.displayPath, $0.text) },
             uniquingKeysWith: { a, _ in a })
@@ -122,6 +128,13 @@ struct Runner {
         let report = formatter.report(diagnostics, pages: result.pageCount)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let summary = summaryLine(diagnostics: diagnostics, pages: result.pageCount, written: written, seconds: seconds)
+        if site.timings {
+            var lines = [String(format: "%@ %7.3f s", "read sources".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(start, readTime))]
+            lines += result.timings.map { String(format: "%@ %7.3f s", $0.stage.padding(toLength: 24, withPad: " ", startingAt: 0), $0.seconds) }
+            lines.append(String(format: "%@ %7.3f s", "write output".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(writeStart, writeEnd)))
+            lines.append(String(format: "%@ %7.3f s", "report".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(writeEnd, DispatchTime.now())))
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
         switch site.format {
         case .human:
             FileHandle.standardError.write(Data(report.utf8))
@@ -132,6 +145,10 @@ struct Runner {
         }
         if diagnostics.contains(where: { $0.severity == .error && $0.code.hasPrefix("io.") }) { throw ExitCode(2) }
         if diagnostics.errorCount > 0 { throw ExitCode(1) }
+    }
+
+    func elapsed(_ a: DispatchTime, _ b: DispatchTime) -> Double {
+        Double(b.uptimeNanoseconds - a.uptimeNanoseconds) / 1e9
     }
 
     func summaryLine(diagnostics: [Diagnostic], pages: Int, written: Int, seconds: Double) -> String {

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import SiteMarkdown
 
@@ -19,6 +20,9 @@ public struct BuildResult: Sendable {
     public var files: [OutputFile]
     public var diagnostics: [Diagnostic]
     public var pageCount: Int
+
+    /// Seconds spent in each stage, in order (printed by `clinic-site build --timings`).
+    public var timings: [(stage: String, seconds: Double)] = []
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     /// True when a diagnostic is about the environment (missing folder, unreadable file): exit 2.
@@ -62,6 +66,7 @@ public struct SiteBuilder: Sendable {
     }
 
     public func build(_ sources: SiteSources) -> BuildResult {
+        var clock = StageClock()
         var diagnostics = DiagnosticBag()
         diagnostics.add(contentsOf: sources.diagnostics)
         if diagnostics.all.contains(where: { $0.code == "io.missing-folder" || $0.code == "io.output-inside-content" }) {
@@ -84,6 +89,7 @@ public struct SiteBuilder: Sendable {
             }
         }
 
+        clock.lap("load pages")
         // 2. Site-wide data: URLs, prices, shared lists, templates.
         var indexDiagnostics: [Diagnostic] = []
         let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
@@ -97,6 +103,7 @@ public struct SiteBuilder: Sendable {
         diagnostics.add(contentsOf: themeDiagnostics)
         let themeIsBroken = themeDiagnostics.contains { $0.code == "template.recursive-partial" || $0.code == "template.error" }
 
+        clock.lap("site data")
         // 3. Markdown → HTML, then into the templates.
         let renderer = PageRenderer(
             index: index, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
@@ -114,6 +121,7 @@ public struct SiteBuilder: Sendable {
             diagnostics.add(contentsOf: page.diagnostics)
         }
 
+        clock.lap("render and assemble")
         // 4. The files of the site.
         var files: [OutputFile] = []
         var outputIndex = OutputIndex()
@@ -149,6 +157,7 @@ public struct SiteBuilder: Sendable {
             add(file, from: "(generated)")
         }
 
+        clock.lap("index output")
         // 5. Site-wide checks: links and prices.
         let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings)
         let priceChecker = PriceChecker(catalog: catalog)
@@ -162,14 +171,18 @@ public struct SiteBuilder: Sendable {
         diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
         diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
 
+        clock.lap("check links and prices")
         // 6. Content rules for a medical site: schemas, medical review, notices, wording.
         let (rules, ruleDiagnostics) = ContentRules.load(sources.dataFiles)
         diagnostics.add(contentsOf: ruleDiagnostics)
         diagnostics.add(contentsOf: rules.check(assembled, today: options.today))
 
+        clock.lap("content rules")
         let kept = Suppressions(pages: pages).filter(diagnostics.all)
         files.sort { $0.path < $1.path }
-        return BuildResult(files: files, diagnostics: kept.sortedForReport(), pageCount: pages.count)
+        let sorted = kept.sortedForReport()
+        clock.lap("sort")
+        return BuildResult(files: files, diagnostics: sorted, pageCount: pages.count, timings: clock.laps)
     }
 
     static func checkPrices(_ page: AssembledPage, with checker: PriceChecker) -> [Diagnostic] {
@@ -208,6 +221,18 @@ public struct SiteBuilder: Sendable {
             }
         }
         return Array(Set(result))
+    }
+}
+
+/// Measures the stages of a build.
+struct StageClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private(set) var laps: [(stage: String, seconds: Double)] = []
+
+    mutating func lap(_ stage: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append((stage, Double(now - last) / 1e9))
+        last = now
     }
 }
 

@@ -126,7 +126,7 @@ public enum YAMLReader {
     public static func parse(_ text: String, file: String, firstLine: Int) throws(Failure) -> YAMLValue {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try Yams.compose(yaml: text, .default, .default, .utf8)
         } catch let error as YamlError {
             throw failure(error, text: text, file: file, firstLine: firstLine)
         } catch {
@@ -148,11 +148,7 @@ public enum YAMLReader {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any {
-                if node.null != nil { return YAMLValue(.null, at: at) }
-                if let b = node.bool { return YAMLValue(.bool(b), at: at) }
-                if let i = node.int { return YAMLValue(.int(i), at: at) }
-                if node.float != nil, let d = Double(scalar.string) { return YAMLValue(.double(d), at: at) }
-                if node.timestamp != nil { return YAMLValue(.date(scalar.string), at: at) }
+                return YAMLValue(plainScalar(scalar.string), at: at)
             }
             return YAMLValue(.string(scalar.string), at: at)
         case .sequence(let seq):
@@ -170,6 +166,44 @@ public enum YAMLReader {
         case .alias:
             return YAMLValue(.null, at: at)
         }
+    }
+
+    /// Types a plain (unquoted) scalar by YAML 1.2's core schema, without Yams' regular
+    /// expressions (they dominated front-matter parsing): null, true/false, integers, decimals,
+    /// dates (`2026-11-24`, kept as written); anything else is text. `yes`/`no` stay text.
+    static func plainScalar(_ s: String) -> YAMLValue.Kind {
+        switch s {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default: break
+        }
+        let b = Array(s.utf8)
+        func digit(_ i: Int) -> Bool { i < b.count && b[i] >= 48 && b[i] <= 57 }
+        if b.count >= 10, (0..<4).allSatisfy(digit), b[4] == 45, digit(5), digit(6), b[7] == 45, digit(8), digit(9) {
+            return .date(s)
+        }
+        var i = 0
+        if i < b.count, b[i] == 45 || b[i] == 43 { i += 1 }
+        let intStart = i
+        while digit(i) { i += 1 }
+        if i == b.count, i > intStart { return Int(s).map { .int($0) } ?? .string(s) }
+        if i < b.count, b[i] == 46 {
+            i += 1
+            let fraction = i
+            while digit(i) { i += 1 }
+            if i > fraction || fraction - 1 > intStart {
+                if i < b.count, b[i] == 101 || b[i] == 69 {
+                    i += 1
+                    if i < b.count, b[i] == 45 || b[i] == 43 { i += 1 }
+                    let exp = i
+                    while digit(i) { i += 1 }
+                    if i == exp { return .string(s) }
+                }
+                if i == b.count, let d = Double(s) { return .double(d) }
+            }
+        }
+        return .string(s)
     }
 
     static func failure(_ error: YamlError, text: String, file: String, firstLine: Int) -> Failure {

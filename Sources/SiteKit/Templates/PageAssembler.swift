@@ -27,6 +27,7 @@ public struct PageAssembler: Sendable {
     private var children: [String: [Page]] = [:]
     private let siteContext: [String: SendableValue]
     private let menuItems: [SiteSettings.MenuItem]
+    private let chromeCache = ChromeCache()
 
     /// Stands in for the body while the template renders, so the template's own output can be
     /// read apart. Private-use characters that no template or page would write.
@@ -98,12 +99,28 @@ public struct PageAssembler: Sendable {
         let output = theme.render(name, context: context(for: rendered)) ?? ""
         let pieces = Self.split(output, at: Self.bodyMarker)
         result.html = pieces.joined(separator: rendered.body.html)
-        result.chrome = HTMLScanner.scan(pieces.joined())
+        result.chrome = scanChrome(pieces)
         if settings.allowRawHTML, rendered.body.html.contains(" id=") || rendered.body.html.contains(" name=") {
             result.rawBodyIDs = HTMLScanner.scan(rendered.body.html).ids
         }
         result.diagnostics = diagnostics
         return result
+    }
+
+    /// Reads the template's output around the body. The part after the body (help block, footer)
+    /// is usually the same on every page, so its scan is cached; the part before it holds the
+    /// page's title and navigation and is scanned each time.
+    func scanChrome(_ pieces: [String]) -> HTMLFacts {
+        guard pieces.count > 1 else { return ChromeScanner.scan(pieces.joined()) }
+        var facts = ChromeScanner.scan(pieces[0])
+        for piece in pieces.dropFirst() {
+            let more = chromeCache.facts(for: piece)
+            facts.links += more.links
+            facts.ids += more.ids
+            facts.texts += more.texts
+            facts.scripts += more.scripts
+        }
+        return facts
     }
 
     /// `text` cut at every `marker`, by bytes (Foundation's `components(separatedBy:)` is slow on
@@ -157,6 +174,26 @@ public struct PageAssembler: Sendable {
         ]
         if let review = Review(page) { context["review"] = ["by": review.by, "date": review.date] }
         return context
+    }
+}
+
+/// Scans of template output shared by many pages, by their text. Thread-safe.
+final class ChromeCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: HTMLFacts] = [:]
+
+    func facts(for piece: String) -> HTMLFacts {
+        lock.lock()
+        if let cached = entries[piece] {
+            lock.unlock()
+            return cached
+        }
+        lock.unlock()
+        let facts = ChromeScanner.scan(piece)
+        lock.lock()
+        entries[piece] = facts
+        lock.unlock()
+        return facts
     }
 }
 

@@ -52,10 +52,28 @@ public enum HTMLScanner {
         }
         facts.texts = facts.texts.map {
             var t = $0
-            t.text = t.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            t.text = collapseWhitespace(t.text)
             return t
         }.filter { !$0.text.isEmpty }
         return facts
+    }
+
+    /// Runs of ASCII white space become one space; leading and trailing space is dropped.
+    /// (Byte-level: Character.isWhitespace showed in the profile of a 5,000-page build.)
+    static func collapseWhitespace(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for c in text.utf8 {
+            if c == 32 || c == 9 || c == 10 || c == 13 || c == 12 {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(32) }
+                pendingSpace = false
+                out.append(c)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func walk(

@@ -1,0 +1,244 @@
+/// Reads the theme's own output (head, navigation, footer) for links, ids and text, in one
+/// pass over the bytes.
+///
+/// Why not gumbo here: gumbo costs a fixed ~0.3 ms a parse on this machine, which made reading
+/// the template output of every page the largest stage of a 5,000-page build. Template output is
+/// well-formed HTML that the Nu checker validates (the browser tests), so a tokenizer that knows
+/// comments, raw-text elements (`script`, `style`, `textarea`), quoted attributes and character
+/// references gives the same facts. `ChromeScannerTests` compares it with `HTMLScanner` (gumbo)
+/// on every page of the clinic site and of the benchmark corpus. The Markdown body, which
+/// authors write, is still read from cmark's tree and, where raw HTML is allowed, with gumbo.
+public enum ChromeScanner {
+    static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    ]
+    static let rawText: Set<String> = ["script", "style", "textarea"]
+
+    public static func scan(_ html: String) -> HTMLFacts {
+        var facts = HTMLFacts()
+        var html = html
+        html.withUTF8 { b in
+            var scanner = State(b: b)
+            scanner.run(&facts)
+        }
+        facts.texts = facts.texts.map {
+            var t = $0
+            t.text = HTMLScanner.collapseWhitespace(t.text)
+            return t
+        }.filter { !$0.text.isEmpty }
+        return facts
+    }
+
+    private struct State {
+        let b: UnsafeBufferPointer<UInt8>
+        var i = 0
+        var line = 1
+        var lineStart = 0
+        /// Open elements: name, whether it is a text block, and its text entry (if any).
+        var stack: [(name: String, block: Bool, entry: Int?)] = []
+
+        init(b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+        func column(_ at: Int) -> Int { at - lineStart + 1 }
+
+        mutating func advance(to end: Int) {
+            while i < end && i < b.count {
+                if b[i] == 10 {
+                    line += 1
+                    lineStart = i + 1
+                }
+                i += 1
+            }
+        }
+
+        func find(_ needle: String, from: Int, ignoringCase: Bool = false) -> Int? {
+            var n = needle
+            return n.withUTF8 { nb in
+                guard from <= b.count else { return nil }
+                return ByteSearch.firstOffset(of: nb, in: UnsafeBufferPointer(rebasing: b[from...]), ignoringASCIICase: ignoringCase).map { $0 + from }
+            }
+        }
+
+        /// The index in `stack` of the nearest open text block.
+        var blockIndex: Int? { stack.lastIndex { $0.block } }
+
+        mutating func appendText(_ text: String, at start: Int, startLine: Int, startColumn: Int, facts: inout HTMLFacts) {
+            if let index = blockIndex {
+                if let entry = stack[index].entry {
+                    facts.texts[entry].text += text
+                } else if text.utf8.contains(where: { !isSpace($0) }) {
+                    stack[index].entry = facts.texts.count
+                    facts.texts.append(HTMLFacts.Text(text: text, line: startLine, column: startColumn))
+                }
+            } else if text.utf8.contains(where: { !isSpace($0) }) {
+                facts.texts.append(HTMLFacts.Text(text: text, line: startLine, column: startColumn))
+            }
+        }
+
+        /// After an element closes, a space separates its words from what follows: in the
+        /// element's own text if it is a block, else in the block around it.
+        mutating func closeElement(isBlock: Bool, entry: Int?, facts: inout HTMLFacts) {
+            if isBlock {
+                if let entry { facts.texts[entry].text += " " }
+            } else if let index = blockIndex, let e = stack[index].entry {
+                facts.texts[e].text += " "
+            }
+        }
+
+        mutating func run(_ facts: inout HTMLFacts) {
+            var textStart = 0
+            var textLine = 1
+            var textColumn = 1
+            func flushText(_ s: inout State, upTo end: Int, _ facts: inout HTMLFacts) {
+                if end > textStart {
+                    let raw = String(decoding: UnsafeBufferPointer(rebasing: s.b[textStart..<end]), as: UTF8.self)
+                    s.appendText(decodeEntities(raw), at: textStart, startLine: textLine, startColumn: textColumn, facts: &facts)
+                }
+            }
+            while i < b.count {
+                guard b[i] == UInt8(ascii: "<") else {
+                    advance(to: i + 1)
+                    continue
+                }
+                let tagStart = i
+                let tagLine = line
+                let tagColumn = column(i)
+                if i + 3 < b.count, b[i + 1] == 33, b[i + 2] == 45, b[i + 3] == 45 {  // <!--
+                    flushText(&self, upTo: tagStart, &facts)
+                    let end = find("-->", from: i + 4).map { $0 + 3 } ?? b.count
+                    advance(to: end)
+                } else if i + 1 < b.count, b[i + 1] == 33 || b[i + 1] == 63 {  // <! or <?
+                    flushText(&self, upTo: tagStart, &facts)
+                    advance(to: (find(">", from: i) ?? b.count - 1) + 1)
+                } else if i + 1 < b.count, b[i + 1] == 47 {  // </name>
+                    flushText(&self, upTo: tagStart, &facts)
+                    var j = i + 2
+                    while j < b.count, isNameByte(b[j]) { j += 1 }
+                    let name = lowercase(i + 2, j)
+                    advance(to: (find(">", from: j) ?? b.count - 1) + 1)
+                    if let index = stack.lastIndex(where: { $0.name == name }) {
+                        while stack.count > index + 1 { stack.removeLast() }
+                        let closed = stack.removeLast()
+                        closeElement(isBlock: closed.block, entry: closed.entry, facts: &facts)
+                    }
+                } else if i + 1 < b.count, isLetter(b[i + 1]) {
+                    flushText(&self, upTo: tagStart, &facts)
+                    var j = i + 1
+                    while j < b.count, isNameByte(b[j]) { j += 1 }
+                    let name = lowercase(i + 1, j)
+                    let (attributes, end) = readAttributes(from: j)
+                    advance(to: end)
+                    if name == "script" { facts.scripts += 1 }
+                    for (key, value) in attributes {
+                        if key == "id" || (key == "name" && name == "a") { facts.ids.append(value) }
+                    }
+                    for attr in HTMLScanner.linkAttributes[name] ?? [] {
+                        if let value = attributes.first(where: { $0.0 == attr })?.1 {
+                            facts.links.append(HTMLFacts.Link(element: name, attribute: attr, value: value, line: tagLine, column: tagColumn))
+                        }
+                    }
+                    if Self.rawTextNames.contains(name) {
+                        let close = find("</" + name, from: i, ignoringCase: true) ?? b.count
+                        advance(to: close)
+                        let after = find(">", from: close).map { $0 + 1 } ?? b.count
+                        advance(to: after)
+                    } else if !ChromeScanner.voidElements.contains(name) {
+                        let isBlock = HTMLScanner.textBlocks.contains(name) && name != "td" && name != "th"
+                        stack.append((name, isBlock, nil))
+                    } else {
+                        closeElement(isBlock: false, entry: nil, facts: &facts)
+                    }
+                } else {
+                    advance(to: i + 1)
+                    continue
+                }
+                textStart = i
+                textLine = line
+                textColumn = column(i)
+            }
+            flushText(&self, upTo: b.count, &facts)
+        }
+
+        static let rawTextNames = ChromeScanner.rawText
+
+        /// Attributes of a start tag from `start` to its `>`; returns them and the index after `>`.
+        func readAttributes(from start: Int) -> ([(String, String)], Int) {
+            var attributes: [(String, String)] = []
+            var j = start
+            while j < b.count {
+                while j < b.count, isSpace(b[j]) || b[j] == 47 { j += 1 }
+                guard j < b.count else { break }
+                if b[j] == 62 { return (attributes, j + 1) }
+                let nameStart = j
+                while j < b.count, !isSpace(b[j]), b[j] != 61, b[j] != 62, b[j] != 47 { j += 1 }
+                let key = lowercase(nameStart, j)
+                while j < b.count, isSpace(b[j]) { j += 1 }
+                var value = ""
+                if j < b.count, b[j] == 61 {
+                    j += 1
+                    while j < b.count, isSpace(b[j]) { j += 1 }
+                    if j < b.count, b[j] == 34 || b[j] == 39 {
+                        let quote = b[j]
+                        let valueStart = j + 1
+                        j = valueStart
+                        while j < b.count, b[j] != quote { j += 1 }
+                        value = String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<min(j, b.count)]), as: UTF8.self)
+                        j += 1
+                    } else {
+                        let valueStart = j
+                        while j < b.count, !isSpace(b[j]), b[j] != 62 { j += 1 }
+                        value = String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<j]), as: UTF8.self)
+                    }
+                }
+                if !key.isEmpty, !attributes.contains(where: { $0.0 == key }) {
+                    attributes.append((key, decodeEntities(value)))
+                }
+            }
+            return (attributes, b.count)
+        }
+
+        func lowercase(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        }
+    }
+
+    static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 || c == 12 }
+    static func isLetter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+    static func isNameByte(_ c: UInt8) -> Bool { isLetter(c) || (c >= 48 && c <= 57) || c == 45 }
+
+    static let namedEntities: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}", "middot": "·", "mdash": "—",
+        "ndash": "–", "copy": "©", "hellip": "…", "rsquo": "’", "lsquo": "‘", "rdquo": "”", "ldquo": "“",
+    ]
+
+    /// Character references: numeric ones and the common named ones.
+    static func decodeEntities(_ s: String) -> String {
+        guard s.utf8.contains(38) else { return s }
+        var out = ""
+        var rest = s[...]
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(12).firstIndex(of: ";") {
+                let name = String(after[..<semi])
+                var replacement: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                } else if name.hasPrefix("#") {
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                } else {
+                    replacement = namedEntities[name]
+                }
+                if let replacement {
+                    out += replacement
+                    rest = after[after.index(after: semi)...]
+                    continue
+                }
+            }
+            out += "&"
+            rest = after
+        }
+        out += rest
+        return out
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+/// The byte scanner used on template output must find exactly what gumbo finds.
+@Suite struct ChromeScannerTests {
+    func expectSame(_ html: String, _ label: String) {
+        let fast = ChromeScanner.scan(html)
+        let gumbo = HTMLScanner.scan(html)
+        #expect(fast.links.map { "\($0.element) \($0.attribute)=\($0.value)" } == gumbo.links.map { "\($0.element) \($0.attribute)=\($0.value)" }, "links differ in \(label)")
+        #expect(fast.ids == gumbo.ids, "ids differ in \(label)")
+        #expect(fast.texts.map(\.text) == gumbo.texts.map(\.text), "texts differ in \(label)")
+        #expect(fast.scripts == gumbo.scripts, "script count differs in \(label)")
+    }
+
+    @Test func agreesWithGumboOnTrickyTemplateOutput() {
+        expectSame(
+            """
+            <!DOCTYPE html><html lang="en"><head><title>A &amp; B | Site</title>
+            <link rel=stylesheet href=/style.css><script type="application/ld+json">{"a":"<a href='/x/'>"}</script></head>
+            <body><!-- <a href="/commented/"> --><a class="skip" href="#main">Skip</a>
+            <nav aria-label="Main"><ul><li><a href="/" aria-current="page">Home</a></li><li><a href='/faq/'>FAQ &#38; more</a></li></ul></nav>
+            <main id="main"><h1 id=title>Title</h1><p>Costs <strong>$500</strong>now.<br>Next line</p><textarea><a href="/no/"></textarea>
+            <img src="/logo.svg" alt=""></main><footer><p>Call <a href="tel:988">988</a>.</p><address>Town</address></footer></body></html>
+            """, "tricky sample")
+    }
+
+    @Test func agreesWithGumboOnEveryPageOfTheClinicSite() throws {
+        let sources = SiteSources.read(
+            content: repositoryRoot.appendingPathComponent("content"), theme: repositoryRoot.appendingPathComponent("theme"),
+            output: nil, workingDirectory: repositoryRoot)
+        let result = SiteBuilder(options: .init(today: "2026-11-24")).build(sources)
+        var checked = 0
+        for file in result.files where file.path.hasSuffix(".html") {
+            guard case .text(let html) = file.contents else { continue }
+            expectSame(html, file.path)
+            checked += 1
+        }
+        #expect(checked >= 8)
+    }
+}
