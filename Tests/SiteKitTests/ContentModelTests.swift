@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SiteKit
+import SiteMarkdown
 
 @Suite struct ContentModelTests {
     @Test func prettyURLsFromFileNames() throws {
@@ -177,5 +178,15 @@ import Testing
         let allowed = on.build()
         #expect(on.html(allowed, "index.html")?.contains("<div class=\"x\" id=\"box\">") == true)
         #expect(allowed.diagnostics.isEmpty)
+    }
+}
+
+@Suite struct CrisisDetectorTests {
+    @Test(arguments: [
+        ("Ketamine may help with suicidal thoughts.", true), ("Some people self-harm.", true),
+        ("Call or text 988 (988 Suicide & Crisis Lifeline).", false), ("A calm page about parking.", false),
+    ])
+    func detectsMentions(text: String, expected: Bool) {
+        #expect(CrisisDetector.mentionsCrisis(MarkdownRenderer.render(text + "\n")) == expected)
     }
 }

@@ -205,12 +205,17 @@ struct SendableValue: @unchecked Sendable {
 }
 
 /// Whether a page speaks of suicide or self-harm, so the theme shows crisis help near the top.
+/// The lifeline's own name ("988 Suicide & Crisis Lifeline") is not a mention.
 public enum CrisisDetector {
     static let terms = ["suicid", "self-harm", "self harm", "kill myself", "end my life"]
+    static let names = ["suicide & crisis lifeline", "suicide and crisis lifeline"]
 
     public static func mentionsCrisis(_ body: RenderedMarkdown) -> Bool {
         body.textBlocks.contains { block in
-            terms.contains { ByteSearch.contains($0, in: block.text, ignoringASCIICase: true) }
+            guard terms.contains(where: { ByteSearch.contains($0, in: block.text, ignoringASCIICase: true) }) else { return false }
+            var text = block.text.lowercased()
+            for name in names { text = text.replacingOccurrences(of: name, with: "") }
+            return terms.contains { ByteSearch.contains($0, in: text) }
         }
     }
 }
