@@ -37,6 +37,18 @@ struct SiteOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The date checks take as today (YYYY-MM-DD), e.g. for the age of medical reviews.", valueName: "date"))
     var today: String = SiteBuilder.Options.currentDate()
 
+    @Flag(help: "Also check http(s) links over the network (HEAD requests, cached for a day in .clinic-site-cache/).")
+    var checkExternal = false
+
+    @Option(help: ArgumentHelp("Seconds to wait for each external link.", valueName: "seconds"))
+    var externalTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("External links asked at once.", valueName: "n"))
+    var externalConcurrency: Int = 8
+
+    @Flag(help: "Treat an unreachable external link as an error (it is a warning otherwise).")
+    var externalStrict = false
+
     @Flag(help: .hidden)
     var serial = false
 
@@ -100,7 +112,16 @@ struct Runner {
 
         let sources = SiteSources.read(content: contentURL, theme: themeURL, output: outputURL, workingDirectory: cwd)
         let readTime = DispatchTime.now()
-        let result = SiteBuilder(options: .init(drafts: site.drafts, parallel: !site.serial, today: site.today)).build(sources)
+        var options = SiteBuilder.Options(drafts: site.drafts, parallel: !site.serial, today: site.today)
+        if site.checkExternal {
+            var external = ExternalLinkChecker()
+            external.timeout = site.externalTimeout
+            external.concurrency = site.externalConcurrency
+            external.failuresAreErrors = site.externalStrict
+            external.cacheFile = cwd.appendingPathComponent(".clinic-site-cache/external-links.json")
+            options.externalLinks = external
+        }
+        let result = SiteBuilder(options: options).build(sources)
         var diagnostics = result.diagnostics
         if site.strict {
             diagnostics = diagnostics.map { d in

@@ -26,8 +26,16 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Read both pipes at once, so a child that fills one cannot block on it.
+        nonisolated(unsafe) var stderr = Data()
+        let done = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        Thread.detachNewThread {
+            stderr = errHandle.readDataToEndOfFile()
+            done.signal()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }

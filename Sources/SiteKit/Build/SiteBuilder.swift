@@ -40,6 +40,8 @@ public struct SiteBuilder: Sendable {
         public var drafts = false
         /// Render on all cores (results are the same either way).
         public var parallel = true
+        /// Check http(s) links over the network (off by default; see `ExternalLinkChecker`).
+        public var externalLinks: ExternalLinkChecker?
         /// "Today" for date-based checks (medical review age), so results never depend on the clock.
         public var today: String
 
@@ -170,6 +172,9 @@ public struct SiteBuilder: Sendable {
         for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
         diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
         diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
+        if let external = options.externalLinks {
+            diagnostics.add(contentsOf: external.check(assembled))
+        }
 
         clock.lap("check links and prices")
         // 6. Content rules for a medical site: schemas, medical review, notices, wording.

@@ -71,15 +71,8 @@ public enum PageLoader {
             return s
         }
 
+        // A missing title is reported by the content rules (schema.missing-key), with the rest of the schema.
         let title = text("title")
-        if title == nil && frontMatter["title"] == nil {
-            diagnostics.append(
-                .error(
-                    "schema.missing-key", at: start, "this page has no title",
-                    suggestion: split.frontMatter == nil
-                        ? "start the file with front matter:\n---\ntitle: Your page title\n---"
-                        : "add 'title: Your page title' to the front matter"))
-        }
         var draft = false
         if let d = frontMatter["draft"] {
             if let b = d.bool { draft = b } else { diagnostics.append(.error("schema.type", at: d.position, "'draft' must be true or false, not \(d.typeName)")) }

@@ -76,7 +76,7 @@ struct NoticeCheck {
             guard let rule = NoticeRule.named(id) else { continue }
             needed.append((rule, typeAt, "pages of type '\(page.type.name)' must show \(rule.title)"))
         }
-        if let mention = Self.crisisMention(in: assembled), !needed.contains(where: { $0.0.id == NoticeRule.crisisLine.id }) {
+        if let mention = Self.crisisMention(in: page.text), !needed.contains(where: { $0.0.id == NoticeRule.crisisLine.id }) {
             let at = SourcePosition(file: page.file, line: mention.position.line, column: mention.position.column)
             needed.append((NoticeRule.crisisLine, at, "this page mentions '\(mention.term)', so it must show \(NoticeRule.crisisLine.title)"))
         }
@@ -94,22 +94,30 @@ struct NoticeCheck {
         return result
     }
 
+    /// The words of the theme's crisis detector, as lowercase bytes.
+    static let crisisTerms: [[UInt8]] = CrisisDetector.terms.map { Array($0.lowercased().utf8) }
+
     /// The first place the body speaks of suicide or self-harm, by the words the theme's crisis
     /// detector looks for, and the word found there ("suicidal").
-    static func crisisMention(in page: AssembledPage) -> (term: String, position: LineColumn)? {
-        for block in page.rendered.body.textBlocks {
-            var first: Range<String.Index>?
-            for term in CrisisDetector.terms {
-                if let r = block.text.range(of: term, options: .caseInsensitive), r.lowerBound < (first?.lowerBound ?? block.text.endIndex) {
-                    first = r
+    static func crisisMention(in text: PageText) -> (term: String, position: LineColumn)? {
+        guard text.firstBlock < text.starts.count else { return nil }
+        let bodyStart = text.starts[text.firstBlock]
+        var first: (offset: Int, length: Int)?
+        text.bytes.withUnsafeBufferPointer { all in
+            let body = UnsafeBufferPointer(rebasing: all[bodyStart...])
+            for term in crisisTerms {
+                if let offset = LiteralFilter.firstOffset(of: term, in: body), offset < (first?.offset ?? Int.max) {
+                    first = (offset, term.count)
                 }
             }
-            guard let found = first else { continue }
-            var end = found.upperBound
-            while end < block.text.endIndex, block.text[end].isLetter { end = block.text.index(after: end) }
-            let offset = block.text.utf8.distance(from: block.text.startIndex, to: found.lowerBound)
-            return (String(block.text[found.lowerBound..<end]), block.position(atUTF8Offset: offset))
         }
-        return nil
+        guard let (offset, length) = first else { return nil }
+        let (index, inUnit) = text.unit(at: bodyStart + offset)
+        guard case .block(let block) = text.units[index].origin else { return nil }
+        // The whole word found: "suicidal" for "suicid".
+        let start = block.text.utf8.index(block.text.utf8.startIndex, offsetBy: inUnit)
+        var end = block.text.utf8.index(start, offsetBy: length)
+        while end < block.text.endIndex, block.text[end].isLetter { end = block.text.index(after: end) }
+        return (String(block.text[start..<end]), block.position(atUTF8Offset: inUnit))
     }
 }

@@ -8,6 +8,8 @@ struct RulePage {
     let origin: SchemaSet.Origin
     /// The schema the page is checked against (`page` when its declared type does not exist).
     let type: SchemaSet.Resolved
+    /// The page's prose, for the rules that look for words.
+    let text: PageText
 
     var page: Page { assembled.page }
     var frontMatter: YAMLValue { page.frontMatter }

@@ -26,7 +26,7 @@ struct SchemaCheck {
         let frontMatter = page.frontMatter
 
         // The declared type exists.
-        if case .frontMatter(let at) = page.origin, page.typeName != page.type.name {
+        if case .frontMatter(let at) = page.origin, schema.type(named: page.typeName) == nil {
             result.append(
                 .error(
                     "schema.unknown-type", at: at, "there is no page type '\(page.typeName)'; this page is checked as a plain 'page'",
@@ -53,6 +53,10 @@ struct SchemaCheck {
                 var suggestion = "add it to the front matter: \(Self.examples[key] ?? "\(key): …")"
                 if key == "reviewed_by", let date = frontMatter["reviewed"]?.string {
                     suggestion = "add reviewed_by: NAME, the clinician who reviewed the page on \(date)"
+                }
+                // A misspelt key nearby is most likely the missing one.
+                if let typo = frontMatter.entries.first(where: { page.type.keys[$0.key] == nil && Suggest.nearest($0.key, in: [key]) != nil }) {
+                    suggestion = "is '\(typo.key)' on line \(typo.keyPosition.line) meant to be '\(key)'? Otherwise " + suggestion
                 }
                 result.append(.error("schema.missing-key", at: page.start, "this page has no '\(key)', and \(why)", suggestion: suggestion))
                 continue
@@ -85,7 +89,7 @@ struct SchemaCheck {
     static func isEmpty(_ value: YAMLValue) -> Bool {
         switch value.kind {
         case .null: return true
-        case .string(let s): return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        case .string(let s): return s.allSatisfy(\.isWhitespace)
         case .array(let items): return items.isEmpty
         case .mapping(let entries): return entries.isEmpty
         default: return false

@@ -127,11 +127,16 @@ struct SchemaSet: Sendable {
         schema.file = file.displayPath
 
         if let period = root["review_period_months"] {
-            if let months = period.int, months > 0 {
+            switch period.kind {
+            case .int(let months) where months > 0:
                 schema.reviewPeriodMonths = months
-            } else {
+            case .int(let months):
                 reader.invalid(
-                    period.position, "review_period_months must be a whole number of months above 0, not \(period.int.map(String.init) ?? period.typeName)",
+                    period.position, "review_period_months must be a whole number of months above 0, not \(months)",
+                    suggestion: "for example: review_period_months: 12")
+            default:
+                reader.invalid(
+                    period.position, "review_period_months must be a whole number of months above 0, not \(period.typeName)",
                     suggestion: "for example: review_period_months: 12")
             }
         }
