@@ -93,7 +93,21 @@ enum FileWriting {
                 throw OutputWriter.WriteFailure(message: "simulated failure after \(failAfter) files")
             }
         }
-        try data.write(to: url)
+        // POSIX write: Foundation's Data.write took ~6 ms a file here (10x `cp -r`).
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputWriter.WriteFailure(message: "cannot create '\(url.path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputWriter.WriteFailure(message: "cannot write '\(url.path)': \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+        }
     }
 }
 
