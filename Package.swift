@@ -24,11 +24,12 @@ let package = Package(
             pkgConfig: "gumbo",
             providers: [.apt(["libgumbo-dev"])]
         ),
+        .systemLibrary(name: "CSystemSupport"),
         .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM"]),
         .target(
             name: "SiteKit",
             dependencies: [
-                "SiteMarkdown", "CGumbo",
+                "SiteMarkdown", "CGumbo", "CSystemSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

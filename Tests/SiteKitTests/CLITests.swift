@@ -144,7 +144,7 @@ struct CLI {
         defer { site.remove() }
         #expect(try CLI.run(["build"], in: site.root).status == 0)
         try site.write("content/index.md", page("Home", "v2"))
-        setenv("CLINIC_SITE_FAIL_WRITE_AFTER", "2", 1)
+        setenv("CLINIC_SITE_FAIL_WRITE_AFTER", "0", 1)
         defer { unsetenv("CLINIC_SITE_FAIL_WRITE_AFTER") }
         let run = try CLI.run(["build"], in: site.root)
         #expect(run.status == 2)

@@ -25,9 +25,10 @@ import Testing
         try FileManager.default.removeItem(at: site.url("content/old.md"))
         try site.buildAndWrite()
         #expect(site.listing("output") == ["index.html", "robots.txt", "style.css"])
-        // Nothing is left beside the output folder either.
+        // Beside the output folder: only the previous build, kept to be updated next time.
         let siblings = try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted()
-        #expect(siblings == ["content", "output", "theme"])
+        #expect(siblings == [".output.previous", "content", "output", "theme"])
+        #expect(site.listing(".output.previous").contains("old/index.html"))
     }
 
     @Test func theSameInputGivesTheSameBytes() throws {
@@ -53,7 +54,7 @@ import Testing
         let before = site.listing("output").map { ($0, site.read("output/" + $0)) }
         try site.write("content/index.md", page("Home", "v2"))
         let result = site.build()
-        FileWriting.failAfterForTesting = 1
+        FileWriting.failAfterForTesting = 0
         defer { FileWriting.failAfterForTesting = nil }
         #expect(throws: Diagnostic.self) {
             try OutputWriter.write(result.files, to: site.url("output"), displayPath: "output")
@@ -61,6 +62,23 @@ import Testing
         #expect(site.listing("output").map { ($0, site.read("output/" + $0)) }.elementsEqual(before, by: { $0 == $1 }))
         let siblings = try FileManager.default.contentsOfDirectory(atPath: site.root.path).sorted()
         #expect(siblings == ["content", "output", "theme"])
+    }
+
+    @Test func unchangedFilesAreNotRewrittenAndTheResultIsExact() throws {
+        let site = try TestSite(["content/index.md": page("Home", "v1"), "content/b.md": page("B"), "content/c/d.md": page("D")])
+        defer { site.remove() }
+        try site.buildAndWrite()
+        try site.buildAndWrite()  // now .output.previous holds the first build
+        let bBefore = try FileManager.default.attributesOfItem(atPath: site.url(".output.previous/b/index.html").path)[.modificationDate] as? Date
+        try FileManager.default.removeItem(at: site.url("content/c/d.md"))
+        try site.write("content/index.md", page("Home", "v2"))
+        usleep(20_000)
+        try site.buildAndWrite()
+        #expect(site.listing("output") == ["b/index.html", "index.html", "robots.txt", "style.css"])
+        #expect(site.read("output/index.html")?.contains("v2") == true)
+        #expect(!FileManager.default.fileExists(atPath: site.url("output/c").path))
+        let bAfter = try FileManager.default.attributesOfItem(atPath: site.url("output/b/index.html").path)[.modificationDate] as? Date
+        #expect(bBefore == bAfter, "an unchanged page was rewritten")
     }
 
     @Test func aReadOnlyOutputIsAnEnvironmentError() throws {
