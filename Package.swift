@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -34,15 +35,25 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "SiteServer",
+            dependencies: [
+                "SiteKit",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "clinic-site",
             dependencies: [
                 "SiteKit",
+                "SiteServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown"]),
         .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,10 @@ extension Array where Element: Sendable {
         guard parallel, count > 1 else { return map(transform) }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let out = results
         let input = self
         DispatchQueue.concurrentPerform(iterations: count) { i in

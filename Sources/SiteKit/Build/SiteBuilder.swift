@@ -116,7 +116,12 @@ public struct SiteBuilder: Sendable {
             if themeIsBroken {
                 return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
             }
-            return assembler.assemble(rendered)
+            var assembled = assembler.assemble(rendered)
+            // The body's HTML now lives inside the page's HTML, and the Markdown is rendered:
+            // drop both copies to keep memory down on large sites.
+            assembled.rendered.body.html = ""
+            assembled.rendered.page.body = ""
+            return assembled
         }
         for page in assembled {
             diagnostics.add(contentsOf: page.rendered.diagnostics)

@@ -91,7 +91,10 @@ public struct ExternalLinkChecker: Sendable {
         }
         let fetched = UnsafeMutableBufferPointer<Outcome?>.allocate(capacity: toFetch.count)
         fetched.initialize(repeating: nil)
-        defer { fetched.deallocate() }
+        defer {
+            _ = fetched.deinitialize()
+            fetched.deallocate()
+        }
         nonisolated(unsafe) let out = fetched
         let gate = DispatchSemaphore(value: max(1, concurrency))
         let group = DispatchGroup()
