@@ -42,3 +42,6 @@ bench: release
 
 clean:
 	rm -rf .build .build-* screenshots
+
+# Fuzzing (docs/robustness.md): `make fuzz FUZZ_SECONDS=600`, `make fuzz-smoke` (30 s a target).
+include Fuzz/fuzz.mk

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets and runs each for a given time (docs/robustness.md).
+#
+#   Fuzz/run.sh SECONDS [TARGET ...]     TARGET: frontmatter amounts markdown links slugger (default: all)
+#
+# Environment: FUZZ_JOBS (targets run at once, default 1), FUZZ_KNOWN_BUGS=1 (also check the
+# invariants that reported, unfixed bugs break). Fails on any crash, broken invariant, timeout
+# (-timeout=10), leak or out-of-memory; the input is saved in Fuzz/artifacts/, the log in
+# Fuzz/.build/logs/. New inputs go to Fuzz/.build/corpus/TARGET, never to the committed seeds.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+seconds=${1:-30}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(frontmatter amounts markdown links slugger)
+jobs=${FUZZ_JOBS:-1}
+
+declare -A executable=([frontmatter]=FuzzFrontMatter [amounts]=FuzzAmounts [markdown]=FuzzMarkdown [links]=FuzzLinks [slugger]=FuzzSlugger)
+for t in "${targets[@]}"; do
+    [ -n "${executable[$t]:-}" ] || { echo "unknown fuzz target '$t' (known: ${!executable[*]})" >&2; exit 2; }
+done
+
+# Every Swift module (SiteKit, SiteMarkdown, Yams, Mustache) gets coverage and AddressSanitizer;
+# so does libyaml (C). cmark-gfm and gumbo are system libraries: not instrumented, but their
+# leaks and overflows into Swift memory are still seen.
+swift build --scratch-path .build \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld \
+    -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -v "Cannot export local symbol" | grep -E "error|warning: |Compiling|Build complete" || true
+[ -x .build/debug/FuzzSlugger ] || { echo "the fuzz targets did not build" >&2; exit 2; }
+
+mkdir -p artifacts .build/logs
+export SWIFT_BACKTRACE=enable=no   # Swift's crash handler and ASan fight over a crash
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+
+run_one() {
+    local t=$1 exe=${executable[$1]}
+    local work=.build/corpus/$t log=.build/logs/$t.log
+    mkdir -p "$work"
+    if .build/debug/"$exe" "$work" "corpus/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -detect_leaks=1 -print_final_stats=1 -artifact_prefix="artifacts/$t-" >"$log" 2>&1; then
+        echo "fuzz $t: ok, $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') runs in ${seconds} s, $(grep -oE 'cov: [0-9]+' "$log" | tail -1)"
+    else
+        echo "fuzz $t: FAILED (log: Fuzz/$log)"
+        grep -E 'INVARIANT FAILED|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|SUMMARY|Test unit written|Fatal error' "$log" | head -8 | sed 's/^/    /'
+        return 1
+    fi
+}
+
+status=0
+pids=()
+for t in "${targets[@]}"; do
+    run_one "$t" &
+    pids+=($!)
+    if [ ${#pids[@]} -ge "$jobs" ]; then
+        wait "${pids[0]}" || status=1
+        pids=("${pids[@]:1}")
+    fi
+done
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+exit $status
