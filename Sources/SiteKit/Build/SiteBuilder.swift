@@ -71,7 +71,7 @@ public struct SiteBuilder: Sendable {
         var clock = StageClock()
         var diagnostics = DiagnosticBag()
         diagnostics.add(contentsOf: sources.diagnostics)
-        if diagnostics.all.contains(where: { $0.code == "io.missing-folder" || $0.code == "io.output-inside-content" }) {
+        if diagnostics.all.contains(where: { ["io.missing-folder", "io.output-inside-content", "io.output-contains-sources"].contains($0.code) }) {
             return BuildResult(files: [], diagnostics: diagnostics.all.sortedForReport(), pageCount: 0)
         }
 

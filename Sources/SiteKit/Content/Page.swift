@@ -111,7 +111,9 @@ public enum PageLoader {
             parts.append(stem)
         }
         if let slugValue = frontMatter["slug"], kind == .page {
-            if let slug = slugValue.string, !slug.isEmpty, !slug.contains("/"), !slug.contains("\\"), slug != ".", slug != ".." {
+            if let slug = slugValue.string, !slug.isEmpty, !slug.unicodeScalars.contains("/"), !slug.unicodeScalars.contains("\\"),
+                !slug.unicodeScalars.contains("\0"), !Self.isDotSegment(Substring.UnicodeScalarView(slug.unicodeScalars))
+            {
                 parts[parts.count - 1] = slug
             } else {
                 diagnostics.append(
@@ -131,6 +133,12 @@ public enum PageLoader {
         return (kind, url, outputPath(for: url))
     }
 
+    /// `.` or `..`, compared by scalars.
+    static func isDotSegment(_ segment: Substring.UnicodeScalarView) -> Bool {
+        let scalars = Array(segment)
+        return scalars == ["."] || scalars == [".", "."]
+    }
+
     /// `/x/` → `x/index.html`; `/404.html` → `404.html`.
     static func outputPath(for url: String) -> String {
         let trimmed = String(url.dropFirst())
@@ -145,8 +153,11 @@ public enum PageLoader {
         var s = raw.trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty, !s.contains("://"), !s.contains("\\"), !s.contains("?"), !s.contains("#") else { return nil }
         if !s.hasPrefix("/") { s = "/" + s }
-        let segments = s.split(separator: "/", omittingEmptySubsequences: true)
-        if segments.contains(where: { $0 == ".." || $0 == "." }) { return nil }
+        // Split on the scalar '/', as the file system does: a '/' followed by a combining mark is
+        // not a '/' Character, so a Character split would miss a '..' segment.
+        if s.unicodeScalars.contains("\0") || s.unicodeScalars.contains("\\") { return nil }
+        let segments = s.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true)
+        if segments.contains(where: { isDotSegment($0) }) { return nil }
         let last = segments.last.map(String.init) ?? ""
         if s != "/" && !s.hasSuffix("/") && !last.contains(".") { s += "/" }
         return s

@@ -67,6 +67,17 @@ public struct SiteSources: Sendable {
                         suggestion: "choose an output folder outside '\(contentDisplay)'"))
                 return sources
             }
+            // Replacing an output folder that is, or holds, the sources would delete them.
+            let themePath = theme.standardizedFileURL.resolvingSymlinksInPath().path
+            func within(_ inner: String, _ outer: String) -> Bool { inner == outer || inner.hasPrefix(outer + "/") }
+            if within(outputPath, themePath) || within(contentPath, outputPath) || within(themePath, outputPath) {
+                sources.diagnostics.append(
+                    .error(
+                        "io.output-contains-sources", at: SourcePosition(file: display.path(for: output)),
+                        "the output folder '\(display.path(for: output))' is or holds the content or the theme; replacing it would delete them",
+                        suggestion: "choose a separate output folder, e.g. --output output"))
+                return sources
+            }
         }
         var walker = TreeReader(root: content, rootDisplay: contentDisplay)
         for (relative, url) in walker.files() {

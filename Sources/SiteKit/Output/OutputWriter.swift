@@ -88,6 +88,12 @@ public enum OutputWriter {
         var wanted = Set<String>()
         var wantedDirs = Set<String>()
         for file in files {
+            // Never write outside the folder, whatever a path holds (checked by scalars, as the
+            // file system splits paths).
+            let segments = file.path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: false)
+            if file.path.unicodeScalars.first == "/" || segments.contains(where: { Array($0) == ["."] || Array($0) == [".", "."] || $0.isEmpty }) {
+                throw WriteFailure(message: "refusing to write '\(file.path)', which would leave the output folder")
+            }
             wanted.insert(file.path)
             let target = root.appendingPathComponent(file.path)
             var dir = parentPath(file.path)
