@@ -24,12 +24,19 @@ done
 # Every Swift module (SiteKit, SiteMarkdown, Yams, Mustache) gets coverage and AddressSanitizer;
 # so does libyaml (C). cmark-gfm and gumbo are system libraries: not instrumented, but their
 # leaks and overflows into Swift memory are still seen.
-swift build --scratch-path .build \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld \
-    -Xcc -fsanitize=fuzzer-no-link,address 2>&1 | grep -v "Cannot export local symbol" | grep -E "error|warning: |Compiling|Build complete" || true
-[ -x .build/debug/FuzzSlugger ] || { echo "the fuzz targets did not build" >&2; exit 2; }
-
 mkdir -p artifacts .build/logs
+# SwiftPM does not always notice that the main package's manifest changed (a new target, say);
+# touching this one makes it plan the build again.
+if [ ../Package.swift -nt .build/debug.yaml ]; then touch Package.swift; fi
+if ! swift build --scratch-path .build \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld \
+    -Xcc -fsanitize=fuzzer-no-link,address >.build/logs/build.log 2>&1; then
+    grep -v "Cannot export local symbol" .build/logs/build.log | grep -E "error" | head -20 >&2
+    echo "the fuzz targets did not build (log: Fuzz/.build/logs/build.log)" >&2
+    exit 2
+fi
+grep -E "Build complete" .build/logs/build.log || true
+
 export SWIFT_BACKTRACE=enable=no   # Swift's crash handler and ASan fight over a crash
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 

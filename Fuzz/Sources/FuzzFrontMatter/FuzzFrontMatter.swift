@@ -148,7 +148,7 @@ func fuzzFrontMatter(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         inside(d.position, lines: lines, d.code)
         invariant(d.severity == .error || d.severity == .warning, "\(d.code) has severity \(d.severity)")
     }
-    if let page, checkKnownBugs || !hidesSlash(text) {
+    if let page {
         checkURL(page.url, "url")
         checkOutputPath(page.outputPath, "url \(page.url)")
         for alias in page.aliases {
