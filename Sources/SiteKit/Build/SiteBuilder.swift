@@ -42,6 +42,9 @@ public struct SiteBuilder: Sendable {
         public var parallel = true
         /// Check http(s) links over the network (off by default; see `ExternalLinkChecker`).
         public var externalLinks: ExternalLinkChecker?
+        /// Render each template once per shape of context and fill in the values (see
+        /// `TemplateSkeletons`); off renders every page through swift-mustache. Same results.
+        public var reusesTemplateSkeletons = true
         /// "Today" for date-based checks (medical review age), so results never depend on the clock.
         public var today: String
 
@@ -78,18 +81,24 @@ public struct SiteBuilder: Sendable {
         // 1. Settings and pages.
         let (settings, settingsDiagnostics) = SiteSettings.parse(sources.settings)
         diagnostics.add(contentsOf: settingsDiagnostics)
-        let loaded = sources.pages.parallelMap(parallel: options.parallel) { PageLoader.load($0) }
+        var loaded = sources.pages.parallelMap(parallel: options.parallel) { PageLoader.load($0) }
         var pages: [Page] = []
         var drafts: [Page] = []
+        // The Markdown bodies are only needed to render: kept apart, so that the copies of each
+        // page that the index and the templates' child lists hold do not keep them alive.
+        var bodies: [String: String] = [:]
         for (page, pageDiagnostics) in loaded {
             diagnostics.add(contentsOf: pageDiagnostics)
-            guard let page else { continue }
+            guard var page else { continue }
+            bodies[page.source.relativePath] = page.body
+            page.body = ""
             if page.draft && !options.drafts {
                 drafts.append(page)
             } else {
                 pages.append(page)
             }
         }
+        loaded = []
 
         clock.lap("load pages")
         // 2. Site-wide data: URLs, prices, shared lists, templates.
@@ -110,18 +119,27 @@ public struct SiteBuilder: Sendable {
         let renderer = PageRenderer(
             index: index, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
             options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
-        let assembler = PageAssembler(theme: theme, settings: settings, index: index, prices: catalog)
-        let assembled: [AssembledPage] = pages.parallelMap(parallel: options.parallel) { page in
-            let rendered = renderer.render(page)
-            if themeIsBroken {
-                return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+        var assemblerWithOptions = PageAssembler(theme: theme, settings: settings, index: index, prices: catalog)
+        assemblerWithOptions.rendersDirectly = !options.reusesTemplateSkeletons
+        let assembler = assemblerWithOptions
+        let assembled: [AssembledPage]
+        do {
+            let markdown = bodies
+            bodies = [:]
+            assembled = pages.parallelMap(parallel: options.parallel) { page in
+                var page = page
+                page.body = markdown[page.source.relativePath] ?? ""
+                let rendered = renderer.render(page)
+                if themeIsBroken {
+                    return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+                }
+                var assembled = assembler.assemble(rendered)
+                // The body's HTML now lives inside the page's HTML, and the Markdown is rendered:
+                // drop both copies to keep memory down on large sites.
+                assembled.rendered.body.html = ""
+                assembled.rendered.page.body = ""
+                return assembled
             }
-            var assembled = assembler.assemble(rendered)
-            // The body's HTML now lives inside the page's HTML, and the Markdown is rendered:
-            // drop both copies to keep memory down on large sites.
-            assembled.rendered.body.html = ""
-            assembled.rendered.page.body = ""
-            return assembled
         }
         for page in assembled {
             diagnostics.add(contentsOf: page.rendered.diagnostics)
@@ -168,11 +186,11 @@ public struct SiteBuilder: Sendable {
         // 5. Site-wide checks: links and prices.
         let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings)
         let priceChecker = PriceChecker(catalog: catalog)
-        let perPage: [[Diagnostic]] = assembled.parallelMap(parallel: options.parallel) { page in
-            checker.checkBody(page) + Self.checkPrices(page, with: priceChecker)
+        let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem])] = assembled.parallelMap(parallel: options.parallel) { page in
+            (checker.checkBody(page) + Self.checkPrices(page, with: priceChecker), checker.checkChrome(page))
         }
-        for list in perPage { diagnostics.add(contentsOf: list) }
-        let templateProblems = assembled.flatMap(checker.checkChrome)
+        for list in perPage { diagnostics.add(contentsOf: list.body) }
+        let templateProblems = perPage.flatMap(\.chrome)
         var templateOfPage: [String: String] = [:]
         for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
         diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))

@@ -28,6 +28,10 @@ public struct PageAssembler: Sendable {
     private let siteContext: [String: SendableValue]
     private let menuItems: [SiteSettings.MenuItem]
     private let chromeCache = ChromeCache()
+    private let skeletons: TemplateSkeletons
+    /// Render each page through swift-mustache instead of reusing skeletons (the results are the
+    /// same; a test compares them).
+    public var rendersDirectly = false
 
     /// Stands in for the body while the template renders, so the template's own output can be
     /// read apart. Private-use characters that no template or page would write.
@@ -38,6 +42,7 @@ public struct PageAssembler: Sendable {
         self.prices = prices
         self.settings = settings
         self.index = index
+        self.skeletons = TemplateSkeletons(theme: theme)
         var children: [String: [Page]] = [:]
         for page in index.pages where page.kind != .home {
             let parent = Self.parentURL(of: page.url)
@@ -96,7 +101,7 @@ public struct PageAssembler: Sendable {
             result.diagnostics = diagnostics
             return result
         }
-        let output = theme.render(name, context: context(for: rendered)) ?? ""
+        let output = render(name, context: context(for: rendered)) ?? ""
         let pieces = Self.split(output, at: Self.bodyMarker)
         result.html = pieces.joined(separator: rendered.body.html)
         result.chrome = scanChrome(pieces)
@@ -142,6 +147,15 @@ public struct PageAssembler: Sendable {
             }
         }
         return pieces
+    }
+
+    /// The template's output for a context: through the skeleton of its shape when it can be
+    /// used (see `TemplateSkeletons`), else through swift-mustache.
+    func render(_ name: String, context: [String: Any]) -> String? {
+        if !rendersDirectly, let output = skeletons.render(name, context: context, shared: ["site"], with: { theme.render(name, context: $0) }) {
+            return output
+        }
+        return theme.render(name, context: context)
     }
 
     func context(for rendered: RenderedPage) -> [String: Any] {
@@ -212,10 +226,65 @@ public enum CrisisDetector {
 
     public static func mentionsCrisis(_ body: RenderedMarkdown) -> Bool {
         body.textBlocks.contains { block in
-            guard terms.contains(where: { ByteSearch.contains($0, in: block.text, ignoringASCIICase: true) }) else { return false }
-            var text = block.text.lowercased()
-            for name in names { text = text.replacingOccurrences(of: name, with: "") }
-            return terms.contains { ByteSearch.contains($0, in: text) }
+            var text = block.text
+            let ascii: Bool? = text.withUTF8 { b in
+                guard containsTerm(b) else { return nil }
+                return b.allSatisfy { $0 < 0x80 }
+            }
+            guard let ascii else { return false }
+            if ascii {
+                // Lowercasing ASCII is byte by byte, so the names can be cut from the bytes.
+                var lower = Array(text.utf8).map(ByteSearch.lower)
+                for name in names { lower = removing(Array(name.utf8), from: lower) }
+                return lower.withUnsafeBufferPointer { containsTerm($0) }
+            }
+            var lowered = text.lowercased()
+            for name in names { lowered = lowered.replacingOccurrences(of: name, with: "") }
+            return terms.contains { ByteSearch.contains($0, in: lowered) }
         }
+    }
+
+    /// Whether one of `terms` occurs in `b`, ignoring ASCII case: one pass over the bytes, which
+    /// only stops at a byte that starts a term in either case.
+    static func containsTerm(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return false }
+        let n = b.count
+        return startsTerm.withUnsafeBufferPointer { starts in
+            var i = 0
+            while i < n {
+                if starts[Int(base[i])] {
+                    let c = ByteSearch.lower(base[i])
+                    for term in termBytes where term[0] == c && i + term.count <= n {
+                        var j = 1
+                        while j < term.count, ByteSearch.lower(base[i + j]) == term[j] { j += 1 }
+                        if j == term.count { return true }
+                    }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    static let termBytes: [[UInt8]] = terms.map { Array($0.utf8) }
+    /// Bytes that start a term, in either ASCII case.
+    static let startsTerm: [Bool] = (0..<256).map { c in termBytes.contains { $0[0] == ByteSearch.lower(UInt8(c)) } }
+
+    /// `hay` without the non-overlapping occurrences of `needle`, left to right (as
+    /// `replacingOccurrences(of:with: "")`).
+    static func removing(_ needle: [UInt8], from hay: [UInt8]) -> [UInt8] {
+        guard !needle.isEmpty, hay.count >= needle.count else { return hay }
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count)
+        var i = 0
+        while i < hay.count {
+            if i + needle.count <= hay.count, hay[i] == needle[0], hay[i..<(i + needle.count)].elementsEqual(needle) {
+                i += needle.count
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
+        }
+        return out
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import SiteKit
+
+/// Rendering a template once per shape of context and filling in the values must give exactly
+/// what swift-mustache gives for every page.
+@Suite struct TemplateSkeletonTests {
+    func pages(_ result: BuildResult) -> [String: String] {
+        var out: [String: String] = [:]
+        for file in result.files {
+            if case .text(let t) = file.contents { out[file.path] = t }
+        }
+        return out
+    }
+
+    func expectSameBothWays(_ sources: SiteSources, minimumPages: Int) {
+        var direct = SiteBuilder.Options(today: "2026-11-24")
+        direct.reusesTemplateSkeletons = false
+        let a = SiteBuilder(options: direct).build(sources)
+        let b = SiteBuilder(options: .init(today: "2026-11-24")).build(sources)
+        let pa = pages(a)
+        let pb = pages(b)
+        #expect(pa.count >= minimumPages)
+        #expect(pa.keys.sorted() == pb.keys.sorted())
+        for (path, html) in pa where pb[path] != html {
+            Issue.record("\(path) differs between direct and skeleton rendering")
+        }
+        #expect(a.diagnostics == b.diagnostics)
+    }
+
+    @Test func sameOutputOnEveryPageOfTheClinicSite() {
+        let sources = SiteSources.read(
+            content: repositoryRoot.appendingPathComponent("content"), theme: repositoryRoot.appendingPathComponent("theme"),
+            output: nil, workingDirectory: repositoryRoot)
+        expectSameBothWays(sources, minimumPages: 8)
+    }
+
+    @Test func sameOutputWithValuesThatNeedEscapingAndOddTypes() throws {
+        let site = try TestSite([
+            "content/_site.yaml": "name: A & B <site>\nbase_url: https://x.example\nclinic:\n  phone: \"1 < 2\"\n  doctor: [Dr \"A\", Dr 'B']\n",
+            "content/index.md": "---\ntitle: Home & <garden>\ndescription: \"it's \\\"quoted\\\"\"\n---\nHello.\n",
+            "content/a.md": "---\ntitle: Café \u{301}& more\nweight: 3\ntoc: true\nprice: 49.5\nextra: [1, 2.5, true, x]\n---\n## One?\n\ntext\n\n## Two & three\n",
+            "content/b.md": "---\ntitle: \"\"\ndescription: \"\"\ntoc: false\n---\nSuicide prevention text.\n",
+            "content/s/_index.md": "---\ntitle: Section <s>\n---\nIntro.\n",
+            "content/s/c.md": "---\ntitle: C\ndescription: child & co\n---\nC.\n",
+            "content/s/d.md": "---\ntitle: D \u{E002}&0\u{E003}\n---\nD.\n",
+        ])
+        defer { site.remove() }
+        expectSameBothWays(site.sources(), minimumPages: 6)
+    }
+
+    @Test func theClinicThemeUsesSkeletons() {
+        let sources = SiteSources.read(
+            content: repositoryRoot.appendingPathComponent("content"), theme: repositoryRoot.appendingPathComponent("theme"),
+            output: nil, workingDirectory: repositoryRoot)
+        #expect(TemplateSkeletons(theme: Theme.load(sources.templates).0).enabled)
+    }
+
+    @Test func rendersOncePerShapeAndFillsInTheValues() {
+        let text = "<title>{{page.title}}</title>{{#page.toc}}<nav>{{#page.headings}}<a href=\"#{{id}}\">{{text}}</a>{{/page.headings}}</nav>{{/page.toc}}{{{raw}}}|{{site.name}}"
+        let (theme, problems) = Theme.load([SourceFile(relativePath: "t.mustache", displayPath: "theme/templates/t.mustache", text: text)])
+        #expect(problems.isEmpty)
+        let skeletons = TemplateSkeletons(theme: theme)
+        var renders = 0
+        func render(_ context: [String: Any]) -> String? {
+            skeletons.render("t", context: context, shared: ["site"]) { marked in
+                renders += 1
+                return theme.render("t", context: marked)
+            } ?? nil
+        }
+        let site: [String: Any] = ["name": "S & co"]
+        let pages: [[String: Any]] = [
+            ["page": ["title": "A <1>", "toc": true, "headings": [["id": "x", "text": "X & Y"]]], "raw": "<b>1</b>", "site": site],
+            ["page": ["title": "B \"2\"", "toc": true, "headings": [["id": "y", "text": "Why?"]]], "raw": "<i>2</i>", "site": site],
+            ["page": ["title": "C", "toc": false, "headings": [["id": "z", "text": "Z"]]], "raw": "3", "site": site],
+            ["page": ["title": 4, "toc": true, "headings": [] as [Any]], "raw": 2.5, "site": site],
+        ]
+        for context in pages {
+            #expect(render(context) == theme.render("t", context: context))
+        }
+        #expect(renders == 3)
+    }
+
+    @Test func templatesThatCouldSeeThroughAMarkerAreRenderedDirectly() {
+        #expect(TemplateSkeletons.isEligible("<p>{{page.title}}</p>{{#page.toc}}{{^empty(page.headings)}}x{{/empty(page.headings)}}{{/page.toc}}{{{json_ld}}}"))
+        #expect(TemplateSkeletons.isEligible("{{#children}}{{#first()}}first{{/first()}}{{/children}}"))
+        #expect(!TemplateSkeletons.isEligible("{{uppercased(page.title)}}"))
+        #expect(!TemplateSkeletons.isEligible("{{#reversed(page.title)}}{{.}}{{/reversed(page.title)}}"))
+        #expect(!TemplateSkeletons.isEligible("{{count(children)}}"))
+        #expect(!TemplateSkeletons.isEligible("<ul>\n  {{> partials/item}}\n</ul>"))
+        #expect(!TemplateSkeletons.isEligible("{{=<% %>=}}"))
+        #expect(!TemplateSkeletons.isEligible("{{>*page.partial}}"))
+        #expect(!TemplateSkeletons.isEligible("a \u{E002} b"))
+    }
+
+    @Test func escapesLikeSwiftMustache() {
+        for s in ["plain", "a < b & c > d \"e\" 'f'", "Café & crème", "e\u{301}&", "&\u{301}x", "\r\n<", ""] {
+            var reference = ""
+            for c in s {
+                switch c {
+                case "<": reference += "&lt;"
+                case ">": reference += "&gt;"
+                case "&": reference += "&amp;"
+                case "\"": reference += "&quot;"
+                case "'": reference += "&#39;"
+                default: reference.append(c)
+                }
+            }
+            #expect(TemplateSkeletons.htmlEscape(s) == reference, "\(s)")
+        }
+    }
+}
