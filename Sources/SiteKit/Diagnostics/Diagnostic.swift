@@ -3,9 +3,15 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
         case error, warning, note
 
-        public static func < (a: Severity, b: Severity) -> Bool {
-            let order: [Severity] = [.error, .warning, .note]
-            return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+        public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+        /// Errors first, then warnings, then notes.
+        var rank: Int {
+            switch self {
+            case .error: return 0
+            case .warning: return 1
+            case .note: return 2
+            }
         }
     }
 
@@ -36,9 +42,18 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
 extension Array where Element == Diagnostic {
     /// Sorted by file and position, then severity, code and message, so output is stable.
     public func sortedForReport() -> [Diagnostic] {
-        sorted {
-            ($0.position, $0.severity, $0.code, $0.message) < ($1.position, $1.severity, $1.code, $1.message)
-        }
+        // Files are compared once, as ranks: comparing long paths with a shared prefix took most
+        // of sorting 27,000 warnings.
+        let files = Set(map(\.position.file)).sorted()
+        var rank: [String: Int] = [:]
+        for (i, f) in files.enumerated() { rank[f] = i }
+        let keys = map { rank[$0.position.file]! }
+        return indices.sorted { a, b in
+            let x = self[a]
+            let y = self[b]
+            return (keys[a], x.position.line, x.position.column, x.severity, x.code, x.message)
+                < (keys[b], y.position.line, y.position.column, y.severity, y.code, y.message)
+        }.map { self[$0] }
     }
 
     public var errorCount: Int { count { $0.severity == .error } }
