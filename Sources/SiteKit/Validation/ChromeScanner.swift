@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the theme's own output (head, navigation, footer) for links, ids and text, in one
 /// pass over the bytes.
 ///
@@ -198,7 +200,10 @@ public enum ChromeScanner {
         }
 
         func lowercase(_ from: Int, _ to: Int) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+            let slice = UnsafeBufferPointer(rebasing: b[from..<to])
+            // Names are nearly always lowercase already: no intermediate array then.
+            guard slice.contains(where: { $0 >= 65 && $0 <= 90 }) else { return String(decoding: slice, as: UTF8.self) }
+            return String(decoding: slice.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
         }
     }
 
@@ -213,7 +218,8 @@ public enum ChromeScanner {
 
     /// Character references: numeric ones and the common named ones.
     static func decodeEntities(_ s: String) -> String {
-        guard s.utf8.contains(38) else { return s }
+        var bytes = s
+        guard bytes.withUTF8({ $0.count > 0 && memchr($0.baseAddress!, 38, $0.count) != nil }) else { return s }
         var out = ""
         var rest = s[...]
         while let amp = rest.firstIndex(of: "&") {
