@@ -13,6 +13,16 @@ public struct Slugger: Sendable {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
+            // ASCII without Unicode property lookups (they were 4% of a build): letters are
+            // alphabetic, digits are the only numeric characters, nothing else is kept.
+            if scalar.isASCII, let byte = UInt8(exactly: scalar.value), byte != 32, byte != 9, byte != 10, byte != 45, byte != 95 {
+                if byte >= 65 && byte <= 90 {
+                    out.unicodeScalars.append(Unicode.Scalar(byte + 32))
+                } else if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) {
+                    out.unicodeScalars.append(scalar)
+                }
+                continue
+            }
             if scalar == " " || scalar == "\t" || scalar == "\n" {
                 out.append("-")
             } else if scalar == "-" || scalar == "_" {

@@ -126,7 +126,9 @@ public enum YAMLReader {
     public static func parse(_ text: String, file: String, firstLine: Int) throws(Failure) -> YAMLValue {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text, .default, .default, .utf8)
+            // `.basic`: no regular-expression tag resolution (convert types scalars itself); the
+            // default resolver's regexes ran again for every key in Yams' duplicate-key check.
+            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw failure(error, text: text, file: file, firstLine: firstLine)
         } catch {
