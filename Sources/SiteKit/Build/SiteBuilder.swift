@@ -122,25 +122,35 @@ public struct SiteBuilder: Sendable {
         var assemblerWithOptions = PageAssembler(theme: theme, settings: settings, index: index, prices: catalog)
         assemblerWithOptions.rendersDirectly = !options.reusesTemplateSkeletons
         let assembler = assemblerWithOptions
-        let assembled: [AssembledPage]
-        do {
-            let markdown = bodies
-            bodies = [:]
-            assembled = pages.parallelMap(parallel: options.parallel) { page in
-                var page = page
-                page.body = markdown[page.source.relativePath] ?? ""
-                let rendered = renderer.render(page)
-                if themeIsBroken {
-                    return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
-                }
-                var assembled = assembler.assemble(rendered)
-                // The body's HTML now lives inside the page's HTML, and the Markdown is rendered:
-                // drop both copies to keep memory down on large sites.
-                assembled.rendered.body.html = ""
-                assembled.rendered.page.body = ""
-                return assembled
+        // Prices and content rules read each page's text alone, so they run as soon as the page
+        // is assembled and its text is dropped (their diagnostics join the others in stages 5
+        // and 6). Each Markdown body is freed as soon as its page is rendered. Otherwise every
+        // body and every page's text would be alive together with all the HTML: the peak of a
+        // large build.
+        let priceChecker = PriceChecker(catalog: catalog)
+        let (rules, ruleDiagnostics) = ContentRules.load(sources.dataFiles)
+        let checkRules = rules.pageChecker(today: options.today)
+        let markdown = TakeOnce(pages.map { bodies[$0.source.relativePath] ?? "" })
+        bodies = [:]
+        let toRender = pages
+        let rendered: [(page: AssembledPage, prices: [Diagnostic], rules: [Diagnostic])] = Array(pages.indices).parallelMap(parallel: options.parallel) { i in
+            var page = toRender[i]
+            page.body = markdown.take(i) ?? ""
+            let rendered = renderer.render(page)
+            if themeIsBroken {
+                let assembled = AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+                return (assembled, Self.checkPrices(assembled, with: priceChecker), checkRules(assembled))
             }
+            var assembled = assembler.assemble(rendered)
+            // The body's HTML now lives inside the page's HTML, and the Markdown is rendered.
+            assembled.rendered.body.html = ""
+            assembled.rendered.page.body = ""
+            let prices = Self.checkPrices(assembled, with: priceChecker)
+            let ruled = checkRules(assembled)
+            assembled.rendered.body.textBlocks = []
+            return (assembled, prices, ruled)
         }
+        let assembled = rendered.map(\.page)
         for page in assembled {
             diagnostics.add(contentsOf: page.rendered.diagnostics)
             diagnostics.add(contentsOf: page.diagnostics)
@@ -185,9 +195,8 @@ public struct SiteBuilder: Sendable {
         clock.lap("index output")
         // 5. Site-wide checks: links and prices.
         let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings)
-        let priceChecker = PriceChecker(catalog: catalog)
-        let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem])] = assembled.parallelMap(parallel: options.parallel) { page in
-            (checker.checkBody(page) + Self.checkPrices(page, with: priceChecker), checker.checkChrome(page))
+        let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem])] = rendered.parallelMap(parallel: options.parallel) { page in
+            (checker.checkBody(page.page) + page.prices, checker.checkChrome(page.page))
         }
         for list in perPage { diagnostics.add(contentsOf: list.body) }
         let templateProblems = perPage.flatMap(\.chrome)
@@ -201,9 +210,8 @@ public struct SiteBuilder: Sendable {
 
         clock.lap("check links and prices")
         // 6. Content rules for a medical site: schemas, medical review, notices, wording.
-        let (rules, ruleDiagnostics) = ContentRules.load(sources.dataFiles)
         diagnostics.add(contentsOf: ruleDiagnostics)
-        diagnostics.add(contentsOf: rules.check(assembled, today: options.today))
+        for page in rendered { diagnostics.add(contentsOf: page.rules) }
 
         clock.lap("content rules")
         let kept = Suppressions(pages: pages).filter(diagnostics.all)

@@ -46,17 +46,23 @@ public struct ContentRules: Sendable {
     /// Checks every page against the rules.
     /// - Parameter today: "YYYY-MM-DD", the day a medical review's age is measured to.
     public func check(_ pages: [AssembledPage], today: String) -> [Diagnostic] {
+        let one = pageChecker(today: today)
+        return pages.parallelMap(one).flatMap { $0 }
+    }
+
+    /// Checks one page at a time (the build runs it as each page is assembled, so that the page's
+    /// text can be dropped right after).
+    public func pageChecker(today: String) -> @Sendable (AssembledPage) -> [Diagnostic] {
         let review = ReviewCheck(periodMonths: schema.reviewPeriodMonths, today: CalendarDate(today))
         let schemaCheck = SchemaCheck(schema: schema)
         let notices = NoticeCheck()
         let wording = self.wording
         let schema = self.schema
-        let perPage: [[Diagnostic]] = pages.parallelMap { assembled in
+        return { assembled in
             let (name, origin) = schema.typeName(of: assembled.page)
             let type = schema.type(named: name) ?? schema.type(named: SchemaSet.baseType)!
             let page = RulePage(assembled: assembled, typeName: name, origin: origin, type: type, text: PageText(assembled))
             return schemaCheck.check(page) + review.check(page) + notices.check(page) + wording.check(page)
         }
-        return perPage.flatMap { $0 }
     }
 }
