@@ -146,7 +146,14 @@ struct Runner {
             (sources.pages + sources.templates + (sources.settings.map { [$0] } ?? [])).map { ($0.displayPath, $0.text) },
             uniquingKeysWith: { a, _ in a })
         let formatter = DiagnosticFormatter(format: site.format.format, sourceText: { sourceTexts[$0] })
-        let report = formatter.report(diagnostics, pages: result.pageCount)
+        // The human report is printed in pieces as it is made (it can be tens of MB), before the
+        // timings and the summary line; the others are printed whole, after them.
+        var report = ""
+        if site.format == .human {
+            formatter.write(diagnostics, pages: result.pageCount) { FileHandle.standardError.write(Data($0.utf8)) }
+        } else {
+            report = formatter.report(diagnostics, pages: result.pageCount)
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let summary = summaryLine(diagnostics: diagnostics, pages: result.pageCount, written: written, seconds: seconds)
         if site.timings {
@@ -158,7 +165,6 @@ struct Runner {
         }
         switch site.format {
         case .human:
-            FileHandle.standardError.write(Data(report.utf8))
             print(summary)
         case .json, .github:
             print(report, terminator: "")

@@ -28,19 +28,39 @@ public struct DiagnosticFormatter: Sendable {
 
     /// The whole report for `diagnostics` (already sorted).
     public func report(_ diagnostics: [Diagnostic], pages: Int) -> String {
+        var out = ""
+        write(diagnostics, pages: pages) { out += $0 }
+        return out
+    }
+
+    /// The report in pieces of about `chunkSize` bytes, in order, so that a long report (100,000
+    /// warnings on a large site) can be printed without holding it whole.
+    public func write(_ diagnostics: [Diagnostic], pages: Int, chunkSize: Int = 1 << 16, to sink: (String) -> Void) {
         switch format {
         case .human:
             // Split each file into lines once, not once per diagnostic.
             var lines: [String: [Substring]] = [:]
-            return diagnostics.map { d in
+            var chunk = ""
+            for d in diagnostics {
                 if lines[d.position.file] == nil, d.position.line > 0 {
-                    lines[d.position.file] = sourceText(d.position.file).map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
+                    lines[d.position.file] = sourceText(d.position.file).map(Self.lines) ?? []
                 }
-                return human(d, lines: lines[d.position.file] ?? [])
-            }.joined()
-        case .github: return diagnostics.map(github).joined()
-        case .json: return json(diagnostics, pages: pages)
+                chunk += human(d, lines: lines[d.position.file] ?? [])
+                if chunk.utf8.count >= chunkSize {
+                    sink(chunk)
+                    chunk = ""
+                }
+            }
+            if !chunk.isEmpty { sink(chunk) }
+        case .github: sink(diagnostics.map(github).joined())
+        case .json: sink(json(diagnostics, pages: pages))
         }
+    }
+
+    /// The lines of a text, cut at LF bytes (a split by Characters walked every grapheme of
+    /// every file with a diagnostic: most of the report's time).
+    static func lines(_ text: String) -> [Substring] {
+        text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     /// Source lines longer than this many characters are shown clipped around the caret.
@@ -69,6 +89,18 @@ public struct DiagnosticFormatter: Sendable {
     /// than `maxExcerpt` characters is cut to a window around the caret, marked with `…`, so a
     /// long paragraph is not printed whole for each of its diagnostics.
     static func excerpt(_ line: Substring, column: Int) -> (String, String?) {
+        if line.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: a character is a byte (the usual case, and much cheaper than Characters).
+            let b = Array(line.utf8)
+            func pad(_ s: ArraySlice<UInt8>) -> String { String(decoding: s.map { $0 == 9 ? 9 : 32 }, as: UTF8.self) }
+            let caret = min(max(column - 1, 0), b.count)
+            guard b.count > maxExcerpt else { return (String(line), column > 0 ? pad(b[..<caret]) : nil) }
+            let start = max(0, min(caret - maxExcerpt / 2, b.count - maxExcerpt))
+            let end = start + maxExcerpt
+            let shown = (start > 0 ? "…" : "") + String(decoding: b[start..<end], as: UTF8.self) + (end < b.count ? "…" : "")
+            guard column > 0 else { return (shown, nil) }
+            return (shown, (start > 0 ? " " : "") + pad(b[start..<caret]))
+        }
         // Columns count UTF-8 bytes; the caret goes under the character that starts there.
         let prefix = column > 0 ? String(decoding: line.utf8.prefix(column - 1), as: UTF8.self) : ""
         func pad(_ s: Substring) -> String { String(s.map { $0 == "\t" ? "\t" : " " }) }
