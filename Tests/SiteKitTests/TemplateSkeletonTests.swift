@@ -45,6 +45,7 @@ import Testing
             "content/s/_index.md": "---\ntitle: Section <s>\n---\nIntro.\n",
             "content/s/c.md": "---\ntitle: C\ndescription: child & co\n---\nC.\n",
             "content/s/d.md": "---\ntitle: D \u{E002}&0\u{E003}\n---\nD.\n",
+            "content/m.md": "---\ntitle: M \u{E002}&amp;1\u{E003}\n---\nIn the menu.\n",
         ])
         defer { site.remove() }
         expectSameBothWays(site.sources(), minimumPages: 6)
@@ -80,6 +81,16 @@ import Testing
             #expect(render(context) == theme.render("t", context: context))
         }
         #expect(renders == 3)
+    }
+
+    @Test func sameOutputWhenTheSiteSettingsHoldMarkerCharacters() throws {
+        let site = try TestSite([
+            "content/_site.yaml": "name: \"S \u{E002}&0\u{E003}\"\n",
+            "content/index.md": "---\ntitle: Home\n---\nHello.\n",
+            "content/a.md": "---\ntitle: A\n---\nA.\n",
+        ])
+        defer { site.remove() }
+        expectSameBothWays(site.sources(), minimumPages: 2)
     }
 
     @Test func templatesThatCouldSeeThroughAMarkerAreRenderedDirectly() {

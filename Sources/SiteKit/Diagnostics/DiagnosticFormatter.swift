@@ -38,37 +38,81 @@ public struct DiagnosticFormatter: Sendable {
     public func write(_ diagnostics: [Diagnostic], pages: Int, chunkSize: Int = 1 << 16, to sink: (String) -> Void) {
         switch format {
         case .human:
-            // Split each file into lines once, not once per diagnostic.
-            var lines: [String: [Substring]] = [:]
-            var chunk = ""
-            for d in diagnostics {
-                if lines[d.position.file] == nil, d.position.line > 0 {
-                    lines[d.position.file] = sourceText(d.position.file).map(Self.lines) ?? []
+            // Batches of diagnostics formatted on all cores, each batch in slices that split each
+            // of their files into lines once; printed in order as each batch is done.
+            let batch = 4096
+            let slices = 8
+            var start = 0
+            while start < diagnostics.count {
+                let part = Array(diagnostics[start..<min(start + batch, diagnostics.count)])
+                let per = (part.count + slices - 1) / slices
+                let texts: [String] = Array(0..<slices).parallelMap { k in
+                    var lines: [String: SourceLines?] = [:]
+                    var out = ""
+                    for d in part[min(k * per, part.count)..<min((k + 1) * per, part.count)] {
+                        if lines.index(forKey: d.position.file) == nil, d.position.line > 0 {
+                            lines[d.position.file] = .some(sourceText(d.position.file).map(SourceLines.init))
+                        }
+                        out += human(d, lines: lines[d.position.file] ?? nil)
+                    }
+                    return out
                 }
-                chunk += human(d, lines: lines[d.position.file] ?? [])
-                if chunk.utf8.count >= chunkSize {
-                    sink(chunk)
-                    chunk = ""
+                var chunk = ""
+                for text in texts {
+                    chunk += text
+                    if chunk.utf8.count >= chunkSize {
+                        sink(chunk)
+                        chunk = ""
+                    }
                 }
+                if !chunk.isEmpty { sink(chunk) }
+                start += batch
             }
-            if !chunk.isEmpty { sink(chunk) }
         case .github: sink(diagnostics.map(github).joined())
         case .json: sink(json(diagnostics, pages: pages))
         }
     }
 
-    /// The lines of a text, cut at LF bytes (a split by Characters walked every grapheme of
-    /// every file with a diagnostic: most of the report's time).
-    static func lines(_ text: String) -> [Substring] {
-        text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { Substring($0) }
+    /// The lines of a source text, found by their LF bytes (a split by Characters walked every
+    /// grapheme of every file with a diagnostic: most of the report's time); a line is made into
+    /// a Substring only when a diagnostic shows it.
+    struct SourceLines {
+        let text: String
+        /// UTF-8 offsets where each line starts.
+        let starts: [Int]
+
+        init(_ text: String) {
+            var text = text
+            var starts = [0]
+            text.withUTF8 { b in
+                guard let base = b.baseAddress else { return }
+                var i = 0
+                while i < b.count, let nl = memchr(base + i, 10, b.count - i) {
+                    i = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+                    starts.append(i)
+                }
+            }
+            self.text = text
+            self.starts = starts
+        }
+
+        var count: Int { starts.count }
+
+        /// Line `index` (0-based) without its LF.
+        subscript(index: Int) -> Substring {
+            let utf8 = text.utf8
+            let from = utf8.index(utf8.startIndex, offsetBy: starts[index])
+            let end = index + 1 < starts.count ? starts[index + 1] - 1 : utf8.count
+            return Substring(utf8[from..<utf8.index(utf8.startIndex, offsetBy: end)])
+        }
     }
 
     /// Source lines longer than this many characters are shown clipped around the caret.
     static let maxExcerpt = 160
 
-    func human(_ d: Diagnostic, lines: [Substring]) -> String {
+    func human(_ d: Diagnostic, lines: SourceLines?) -> String {
         var out = "\(d.position): \(d.severity.rawValue): \(d.message) [\(d.code)]\n"
-        if d.position.line > 0 {
+        if d.position.line > 0, let lines {
             if d.position.line <= lines.count {
                 let (line, caret) = Self.excerpt(lines[d.position.line - 1], column: d.position.column)
                 let number = String(d.position.line)

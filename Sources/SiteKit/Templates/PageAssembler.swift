@@ -152,7 +152,7 @@ public struct PageAssembler: Sendable {
     /// The template's output for a context: through the skeleton of its shape when it can be
     /// used (see `TemplateSkeletons`), else through swift-mustache.
     func render(_ name: String, context: [String: Any]) -> String? {
-        if !rendersDirectly, let output = skeletons.render(name, context: context, shared: ["site"], with: { theme.render(name, context: $0) }) {
+        if !rendersDirectly, let output = skeletons.render(name, context: context, shared: ["site"], literal: ["menu"], with: { theme.render(name, context: $0) }) {
             return output
         }
         return theme.render(name, context: context)

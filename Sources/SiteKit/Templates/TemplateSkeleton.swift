@@ -40,7 +40,11 @@ final class TemplateSkeletons: @unchecked Sendable {
 
     /// The page's output, or nil when the context holds a value that cannot be marked (the
     /// caller then renders directly).
-    func render(_ name: String, context: [String: Any], shared: Set<String>, with render: ([String: Any]) -> String?) -> String?? {
+    /// - Parameters:
+    ///   - shared: keys whose values are the same on every page: passed as they are.
+    ///   - literal: keys whose values are mostly the same on every page (the menu): passed as they
+    ///     are, with their whole content in the shape key, so pages share a skeleton when equal.
+    func render(_ name: String, context: [String: Any], shared: Set<String>, literal: Set<String> = [], with render: ([String: Any]) -> String?) -> String?? {
         guard enabled else { return nil }
         var marker = Marker()
         var marked: [String: Any] = [:]
@@ -49,6 +53,14 @@ final class TemplateSkeletons: @unchecked Sendable {
             let value = context[key]!
             marker.add(key)
             if shared.contains(key) {
+                // Passed as they are, so they must not hold what looks like a marker (checked
+                // once: they are the same on every page).
+                if sharedHoldsMarkers(key, value) { return nil }
+                marked[key] = value
+                continue
+            }
+            if literal.contains(key) {
+                guard marker.describe(value) else { return nil }
                 marked[key] = value
                 continue
             }
@@ -151,6 +163,40 @@ final class TemplateSkeletons: @unchecked Sendable {
             return out
         }
 
+        /// Adds a value, strings included (but none with marker characters), to the key without marking it; false for a type that
+        /// cannot be told apart exactly.
+        mutating func describe(_ value: Any) -> Bool {
+            if let s = value as? String {
+                if TemplateSkeletons.holdsMarkers(s) { return false }
+                key.append(108)  // l
+                add(s)
+                return true
+            }
+            if let dict = value as? [String: Any] {
+                key.append(123)
+                for k in dict.keys.sorted() {
+                    add(k)
+                    guard describe(dict[k]!) else { return false }
+                }
+                key.append(125)
+                return true
+            }
+            if let b = value as? Bool {
+                key.append(b ? 84 : 70)
+                return true
+            }
+            if let array = value as? [[String: Any]] {
+                key.append(91)
+                add(String(array.count))
+                for item in array {
+                    guard describe(item) else { return false }
+                }
+                key.append(93)
+                return true
+            }
+            return false
+        }
+
         /// A non-empty string: its marker. (An Int or a Double prints as `String(describing:)`
         /// and is truthy in a section, like any non-empty string.)
         mutating func text(_ s: String) -> String {
@@ -158,6 +204,31 @@ final class TemplateSkeletons: @unchecked Sendable {
             let index = values.count
             values.append(s)
             return "\u{E002}&" + String(index) + "\u{E003}"
+        }
+    }
+
+    private var sharedChecked: [String: Bool] = [:]
+
+    private func sharedHoldsMarkers(_ key: String, _ value: Any) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = sharedChecked[key] { return known }
+        let found = Self.holdsMarkers(value)
+        sharedChecked[key] = found
+        return found
+    }
+
+    static func holdsMarkers(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0 == open || $0 == close }
+    }
+
+    /// Whether any string in a value holds a marker character.
+    static func holdsMarkers(_ value: Any) -> Bool {
+        switch value {
+        case let s as String: return holdsMarkers(s)
+        case let d as [String: Any]: return d.contains { holdsMarkers($0.key) || holdsMarkers($0.value) }
+        case let a as [Any]: return a.contains { holdsMarkers($0) }
+        default: return false
         }
     }
 

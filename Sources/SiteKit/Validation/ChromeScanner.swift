@@ -131,12 +131,12 @@ public enum ChromeScanner {
                     let (attributes, end) = readAttributes(from: j)
                     advance(to: end)
                     if name == "script" { facts.scripts += 1 }
-                    for (key, value) in attributes {
-                        if key == "id" || (key == "name" && name == "a") { facts.ids.append(value) }
+                    for attribute in attributes {
+                        if attribute.key == "id" || (attribute.key == "name" && name == "a") { facts.ids.append(value(of: attribute)) }
                     }
                     for attr in HTMLScanner.linkAttributes[name] ?? [] {
-                        if let value = attributes.first(where: { $0.0 == attr })?.1 {
-                            facts.links.append(HTMLFacts.Link(element: name, attribute: attr, value: value, line: tagLine, column: tagColumn))
+                        if let attribute = attributes.first(where: { $0.key == attr }) {
+                            facts.links.append(HTMLFacts.Link(element: name, attribute: attr, value: value(of: attribute), line: tagLine, column: tagColumn))
                         }
                     }
                     if Self.rawTextNames.contains(name) {
@@ -163,9 +163,21 @@ public enum ChromeScanner {
 
         static let rawTextNames = ChromeScanner.rawText
 
+        /// An attribute of a start tag: its name, and where its value lies (read only when needed:
+        /// most values, classes and labels, are never looked at).
+        struct Attribute {
+            var key: String
+            var value: Range<Int>
+        }
+
+        /// The decoded value of an attribute.
+        func value(of attribute: Attribute) -> String {
+            decodeEntities(String(decoding: UnsafeBufferPointer(rebasing: b[attribute.value]), as: UTF8.self))
+        }
+
         /// Attributes of a start tag from `start` to its `>`; returns them and the index after `>`.
-        func readAttributes(from start: Int) -> ([(String, String)], Int) {
-            var attributes: [(String, String)] = []
+        func readAttributes(from start: Int) -> ([Attribute], Int) {
+            var attributes: [Attribute] = []
             var j = start
             while j < b.count {
                 while j < b.count, isSpace(b[j]) || b[j] == 47 { j += 1 }
@@ -175,7 +187,7 @@ public enum ChromeScanner {
                 while j < b.count, !isSpace(b[j]), b[j] != 61, b[j] != 62, b[j] != 47 { j += 1 }
                 let key = lowercase(nameStart, j)
                 while j < b.count, isSpace(b[j]) { j += 1 }
-                var value = ""
+                var value = j..<j
                 if j < b.count, b[j] == 61 {
                     j += 1
                     while j < b.count, isSpace(b[j]) { j += 1 }
@@ -184,16 +196,16 @@ public enum ChromeScanner {
                         let valueStart = j + 1
                         j = valueStart
                         while j < b.count, b[j] != quote { j += 1 }
-                        value = String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<min(j, b.count)]), as: UTF8.self)
+                        value = valueStart..<min(j, b.count)
                         j += 1
                     } else {
                         let valueStart = j
                         while j < b.count, !isSpace(b[j]), b[j] != 62 { j += 1 }
-                        value = String(decoding: UnsafeBufferPointer(rebasing: b[valueStart..<j]), as: UTF8.self)
+                        value = valueStart..<j
                     }
                 }
-                if !key.isEmpty, !attributes.contains(where: { $0.0 == key }) {
-                    attributes.append((key, decodeEntities(value)))
+                if !key.isEmpty, !attributes.contains(where: { $0.key == key }) {
+                    attributes.append(Attribute(key: key, value: value))
                 }
             }
             return (attributes, b.count)
