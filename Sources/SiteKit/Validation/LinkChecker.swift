@@ -54,8 +54,38 @@ public struct LinkChecker: Sendable {
         self.settingsSource = settingsSource
     }
 
+    /// Answers for links the theme writes on every page, by destination.
+    private let chromeAnswers = ChromeAnswers()
+
+    final class ChromeAnswers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var answers: [String: Problem?] = [:]
+
+        func answer(_ href: String, _ compute: () -> Problem?) -> Problem? {
+            lock.lock()
+            if let known = answers[href] {
+                lock.unlock()
+                return known
+            }
+            lock.unlock()
+            let answer = compute()
+            lock.lock()
+            answers[href] = .some(answer)
+            lock.unlock()
+            return answer
+        }
+    }
+
+    /// Whether the problem with `href` is the same on every page: a root-relative path (it names
+    /// its file and fragment itself) or an http(s), mailto or tel URL. A relative link or a bare
+    /// `#fragment` depends on the page.
+    static func isPageIndependent(_ href: String) -> Bool {
+        (href.hasPrefix("/") && !href.hasPrefix("//")) || href.hasPrefix("https://") || href.hasPrefix("http://")
+            || href.hasPrefix("mailto:") || href.hasPrefix("tel:")
+    }
+
     /// A problem with one link, before it is placed at a source position.
-    struct Problem {
+    struct Problem: Sendable {
         var code: String
         var message: String
         var suggestion: String?
@@ -149,7 +179,11 @@ public struct LinkChecker: Sendable {
         var seen = Set<String>()
         var problems: [TemplateLinkProblem] = []
         for link in page.chrome.links where seen.insert(link.value).inserted {
-            guard let problem = problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath) else { continue }
+            let found =
+                Self.isPageIndependent(link.value)
+                ? chromeAnswers.answer(link.value) { problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath) }
+                : problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath)
+            guard let problem = found else { continue }
             problems.append(
                 TemplateLinkProblem(href: link.value, code: problem.code, message: problem.message, suggestion: problem.suggestion, pages: [page.page.source.displayPath]))
         }
