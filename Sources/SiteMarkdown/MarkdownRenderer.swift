@@ -171,11 +171,12 @@ private struct TreeWalker {
     /// The text a reader sees in the block being collected (shortcodes expanded, alt texts
     /// included, breaks as spaces): heading ids and link texts are cut from it.
     private var visibleText: [UInt8] = []
-    /// Where the block being collected starts, and how far angle autolinks have been found in it.
-    private var blockStart = LineColumn(line: 1, column: 1)
+    /// How far angle autolinks have been found in the block being collected.
     private var autolinkCursor: (line: Int, column: Int) = (0, 0)
-    /// UTF-8 offsets of the source's lines, made the first time an autolink needs them.
+    /// UTF-8 offsets of the source's lines, made the first time an autolink needs them, and the
+    /// `<…>` spans of the last line an autolink was looked up on.
     private var lineStarts: [Int]?
+    private var angleSpans: (line: Int, spans: [[UInt8]: [Int]])?
 
     /// A link's text is used for the missing-alt check and messages: its start is enough, and
     /// nested images would otherwise make the texts quadratic in size.
@@ -237,7 +238,6 @@ private struct TreeWalker {
         blockRuns = []
         visibleText = []
         let fallback = position(of: node) ?? LineColumn(line: 1, column: 1)
-        blockStart = fallback
         autolinkCursor = (0, 0)
         walkInlines(node, fallback: fallback)
         guard expansion?.collectsText ?? true else { return }
@@ -467,9 +467,9 @@ private struct TreeWalker {
     // MARK: Positions
 
     /// cmark-gfm 0.29 gives an angle autolink (`<scheme:…>`) on a paragraph's continuation line
-    /// a column shifted by the earlier lines. When the source at the reported column is not
-    /// `[` (a link) or `<` + the link's text + `>`, the autolink is searched for in the block's
-    /// lines, after the previous one found.
+    /// a column shifted by the earlier lines (its line is right). When the source at the
+    /// reported column is not `[` (a link) or `<` + the link's text + `>`, the autolink is looked
+    /// up on its line, after the previous one found there and not after the reported column.
     private mutating func linkPosition(_ node: OpaquePointer, destination: String, reported: LineColumn) -> LineColumn {
         guard expansion == nil, let first = cmark_node_first_child(node), cmark_node_next(first) == nil,
             cmark_node_get_type(first) == CMARK_NODE_TEXT
@@ -495,18 +495,41 @@ private struct TreeWalker {
         guard reported.line >= 1, reported.line <= starts.count else { return reported }
         let offset = starts[reported.line - 1] + reported.column - 1
         if offset < bytes.count, bytes[bytes.index(bytes.startIndex, offsetBy: offset)] == UInt8(ascii: "[") { return reported }
-        var line = max(blockStart.line, autolinkCursor.line, 1)
-        while line <= reported.line {
-            let lineStart = starts[line - 1]
-            let lineEnd = line < starts.count ? starts[line] : bytes.count
-            var column = line == autolinkCursor.line ? autolinkCursor.column : 1
-            while lineStart + column - 1 + needle.count <= lineEnd {
-                if matches(line: line, column: column) { return found(LineColumn(line: line, column: column)) }
-                column += 1
-            }
-            line += 1
+        // The line is right, only the column is off: look the autolink up among the line's
+        // `<…>` spans (made once per line, so many autolinks on one line stay linear).
+        if angleSpans?.line != reported.line {
+            let start = starts[reported.line - 1]
+            let end = reported.line < starts.count ? starts[reported.line] : bytes.count
+            angleSpans = (reported.line, Self.angleSpans(in: bytes, from: start, to: end))
         }
-        return reported
+        let after = autolinkCursor.line == reported.line ? autolinkCursor.column : 0
+        guard let columns = angleSpans?.spans[needle], let column = columns.first(where: { $0 >= after && $0 <= reported.column }) else {
+            return reported
+        }
+        return found(LineColumn(line: reported.line, column: column))
+    }
+
+    /// Every `<…>` in `bytes[from..<to]` (one line) without a space, `<` or `>` inside, with the
+    /// columns where it starts.
+    static func angleSpans(in bytes: String.UTF8View, from: Int, to: Int) -> [[UInt8]: [Int]] {
+        let line = Array(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])
+        var spans: [[UInt8]: [Int]] = [:]
+        var i = 0
+        while i < line.count {
+            guard line[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < line.count, line[j] != UInt8(ascii: ">"), line[j] != UInt8(ascii: "<"), line[j] > 32 { j += 1 }
+            if j < line.count, line[j] == UInt8(ascii: ">") {
+                spans[Array(line[i...j]), default: []].append(i + 1)
+                i = j + 1
+            } else {
+                i = j
+            }
+        }
+        return spans
     }
 
     private mutating func sourceLineStarts() -> [Int] {
