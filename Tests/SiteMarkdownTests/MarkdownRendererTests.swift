@@ -96,6 +96,17 @@ import Testing
         #expect(out.shortcodes.map(\.position) == [LineColumn(line: 3, column: 3), LineColumn(line: 3, column: 3)])
     }
 
+    @Test func aListThatShowsItselfIsExpandedOnce() {
+        var calls: [Bool] = []
+        let out = MarkdownRenderer.render("{{list loop}}\n", expandShortcode: { shortcode in
+            calls.append(shortcode.standsAlone)
+            return shortcode.standsAlone ? .markdown("{{list loop}}\n") : .keep
+        })
+        // Inside an expansion a block shortcode no longer stands alone (ShortcodeExpander reports it misplaced).
+        #expect(calls == [true, false])
+        #expect(out.html == "<p>{{list loop}}</p>\n")
+    }
+
     @Test func generatedMarkdownIsWalkedForLinksButNotReadAsText() {
         let out = MarkdownRenderer.render(
             "{{table prices}}\n", expandShortcode: { _ in .generatedMarkdown("| a | b |\n|---|---|\n| [x](javascript:alert(1)) | $5 |\n") })
