@@ -58,7 +58,9 @@ public enum OutputWriter {
             throw Diagnostic.error(
                 "io.write-failed", at: SourcePosition(file: displayPath),
                 "writing the site failed (\(describe(error))); '\(displayPath)' is unchanged",
-                suggestion: "check free disk space and permissions, then build again")
+                suggestion: reusingSpare
+                    ? "check free disk space and permissions (the files are written into '\(spareDisplay)', the build before last, which may be deleted), then build again"
+                    : "check free disk space and permissions, then build again")
         }
         do {
             try guardian.exclusive {
