@@ -101,7 +101,7 @@ public struct SiteBuilder: Sendable {
         diagnostics.add(contentsOf: priceDiagnostics)
         let (lists, listDiagnostics) = DataLists.build(from: pages)
         diagnostics.add(contentsOf: listDiagnostics)
-        let (theme, themeDiagnostics) = Theme.load(sources.templates)
+        let (theme, themeDiagnostics) = Theme.load(sources.templates, readErrors: sources.diagnostics)
         diagnostics.add(contentsOf: themeDiagnostics)
         let themeIsBroken = themeDiagnostics.contains { $0.code == "template.recursive-partial" || $0.code == "template.error" }
 
