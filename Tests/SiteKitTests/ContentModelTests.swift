@@ -179,6 +179,22 @@ import SiteMarkdown
         #expect(on.html(allowed, "index.html")?.contains("<div class=\"x\" id=\"box\">") == true)
         #expect(allowed.diagnostics.isEmpty)
     }
+
+    /// `allowed_schemes: data` used to be read silently as no scheme at all.
+    @Test(arguments: [
+        ("allowed_schemes: data\n", [String](), ["content/_site.yaml:1:18: settings.type"]),
+        ("allowed_schemes: {data: true}\n", [], ["content/_site.yaml:1:18: settings.type"]),
+        ("allowed_schemes: [data, 'ftp:', 3, [x], FTP]\n", ["data", "ftp"], [
+            "content/_site.yaml:1:25: settings.type", "content/_site.yaml:1:33: settings.type", "content/_site.yaml:1:36: settings.type",
+        ]),
+        ("allowed_schemes:\n", [], []),
+        ("allowed_schemes: [Data]\n", ["data"], []),
+    ])
+    func allowedSchemesMustBeAListOfSchemeNames(yaml: String, schemes: [String], expected: [String]) {
+        let (settings, d) = SiteSettings.parse(SourceFile(relativePath: "_site.yaml", displayPath: "content/_site.yaml", text: yaml))
+        #expect(settings.allowedSchemes == schemes)
+        #expect(d.map { "\($0.position): \($0.code)" } == expected)
+    }
 }
 
 @Suite struct CrisisDetectorTests {
