@@ -195,6 +195,20 @@ import SiteMarkdown
         #expect(settings.allowedSchemes == schemes)
         #expect(d.map { "\($0.position): \($0.code)" } == expected)
     }
+
+    /// A '/' merged with a combining mark is still a '/' on disk: the output path keeps every scalar.
+    @Test(arguments: [
+        ("/", "index.html"), ("/faq/", "faq/index.html"), ("/404.html", "404.html"),
+        ("/\u{301}x/", "\u{301}x/index.html"), ("/a/\u{301}/", "a/\u{301}/index.html"), ("/x\u{600}", "x\u{600}"),
+    ])
+    func outputPathsAreWorkedOutOnBytes(url: String, path: String) {
+        #expect(PageLoader.outputPath(for: url).unicodeScalars.elementsEqual(path.unicodeScalars))
+    }
+
+    @Test(arguments: [("\u{301}x", "/\u{301}x/"), ("/\u{301}x/", "/\u{301}x/"), ("x\u{301}", "/x\u{301}/"), ("/a.b", "/a.b"), ("/\u{301}.b", "/\u{301}.b")])
+    func explicitURLsAreNormalizedOnScalars(raw: String, url: String) {
+        #expect(PageLoader.normalizeExplicitURL(raw).map { Array($0.unicodeScalars) } == Array(url.unicodeScalars))
+    }
 }
 
 @Suite struct CrisisDetectorTests {

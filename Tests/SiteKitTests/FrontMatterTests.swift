@@ -74,7 +74,7 @@ import Testing
             site.build().lines == [
                 "content/faq.md:1:1: error: page.duplicate-url",
                 "content/other.md:3:11: error: page.duplicate-url",
-                "content/questions.md:1:1: error: page.duplicate-url",
+                "content/questions.md:3:7: error: page.duplicate-url",
             ])
     }
 
@@ -132,6 +132,47 @@ import Testing
         // A colon in a value on its own line still gets the advice to quote it.
         let colon = try diagnostics("---\ntitle: A\nclinic:\n  name: Holo: care\n---\n")
         #expect(colon.first?.suggestion?.contains("put the value in quotes") == true)
+    }
+
+    @Test(arguments: [
+        "url: //evil.example/", "url: \"/a//b/\"", "url: \"/a\\tb/\"", "url: \"/a\\u200Eb/\"", "url: /50%/",
+        "url: https://evil.example/", "url: \"mailto:a@b.org\"", "url: \"/\\u0301/../..\\u0301/x/\"",
+        "aliases: [\"//evil.example/\"]", "aliases: [\"/a\\u0000b/\"]",
+    ])
+    func urlsThatLeadElsewhereAreRefused(line: String) throws {
+        let d = try diagnostics("---\ntitle: A\n\(line)\n---\n")
+        #expect(d.map { "\($0.position.line): \($0.code)" } == ["3: page.bad-url"])
+    }
+
+    @Test(arguments: ["slug: \"a?b\"", "slug: \"a#b\"", "slug: \"50%\"", "slug: \"a b\"", "slug: \"a\\tb\"", "slug: \"\\u200Bx\"", "slug: \"a:b\"", "slug: [a]"])
+    func slugsThatAreNoPlainURLSegmentAreRefused(line: String) throws {
+        let d = try diagnostics("---\ntitle: A\n\(line)\n---\n")
+        #expect(d.map { "\($0.position.line): \($0.code)" } == ["3: page.bad-slug"])
+    }
+
+    /// `content/a?b.md` gave the URL `/a?b/`, which a browser asks for as `/a`: the only message
+    /// was a broken link at the menu template.
+    @Test func aFileNameThatNoLinkCanReachIsReportedAtTheFile() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home"), "content/a?b.md": page("Q"), "content/50%.md": page("P"),
+            "content/c?d.md": page("Renamed", extra: "slug: c-d\n"), "content/x#y/e.md": page("E", extra: "slug: e\n"),
+        ])
+        defer { site.remove() }
+        let d = site.build().diagnostics.filter { $0.code == "page.bad-url" }
+        #expect(d.map { "\($0.position)" } == ["content/50%.md:1:1", "content/a?b.md:1:1", "content/x#y/e.md:1:1"])
+        #expect(d.first?.message == "the file's path gives the URL '/50%/', and '%' cannot be in a URL as written")
+    }
+
+    @Test(arguments: [
+        ("Caf\u{E9}~v1.2_x-Y", "/Caf\u{E9}~v1.2_x-Y/"), ("na\u{EF}ve", "/na\u{EF}ve/"), ("nai\u{308}ve", "/nai\u{308}ve/"),
+        ("\u{43F}\u{440}\u{438}\u{451}\u{43C}", "/\u{43F}\u{440}\u{438}\u{451}\u{43C}/"), ("2026", "/2026/"),
+        ("\u{939}\u{93F}\u{928}\u{94D}\u{926}\u{940}", "/\u{939}\u{93F}\u{928}\u{94D}\u{926}\u{940}/"),
+    ])
+    func slugsOfLettersDigitsAndMarksAreAccepted(slug: String, url: String) throws {
+        let (loaded, d) = PageLoader.load(SourceFile(relativePath: "a.md", displayPath: "content/a.md", text: "---\ntitle: A\nslug: \"\(slug)\"\n---\n"))
+        #expect(d.isEmpty)
+        #expect(loaded?.url == url)
+        #expect(loaded?.urlPosition.map { "\($0)" } == "content/a.md:3:7")
     }
 }
 
