@@ -209,6 +209,29 @@ import SiteMarkdown
     func explicitURLsAreNormalizedOnScalars(raw: String, url: String) {
         #expect(PageLoader.normalizeExplicitURL(raw).map { Array($0.unicodeScalars) } == Array(url.unicodeScalars))
     }
+
+    /// A file to copy that cannot be read is found while reading the sources, so `check` (which
+    /// writes nothing) reports it too, at the file, as an environment error (exit 2).
+    @Test(
+        .enabled(if: BadInput.canTestPermissions, "root ignores file permissions, and /usr/bin/setpriv is not there"),
+        arguments: ["check", "build"])
+    func anUnreadableFileToCopyIsReportedAtTheFile(command: String) throws {
+        let root = try BadInput.temporaryFolder("unreadable-static")
+        defer { BadInput.remove(root) }
+        try FileManager.default.copyItem(at: BadInput.sharedTheme, to: root.appendingPathComponent("theme"))
+        let content = root.appendingPathComponent("content")
+        try FileManager.default.createDirectory(at: content.appendingPathComponent("images"), withIntermediateDirectories: true)
+        try page("Home").write(to: content.appendingPathComponent("index.md"), atomically: true, encoding: .utf8)
+        try "PNG".write(to: content.appendingPathComponent("images/photo.png"), atomically: true, encoding: .utf8)
+        #expect(chmod(content.appendingPathComponent("images/photo.png").path, 0) == 0)
+        BadInput.giveToNobody(root)
+        let run = try BadInput.cli([command, "--format", "json", "--today", BadInput.today], in: root, user: .unprivileged)
+        #expect(run.status == 2, "\(run)")
+        let d = try #require(BadInput.diagnostics(run), "\(run)")
+        #expect(d.map(\.line) == ["content/images/photo.png: error: io.unreadable"])
+        #expect(d.first?.message.hasPrefix("cannot read 'content/images/photo.png'") == true)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
+    }
 }
 
 @Suite struct CrisisDetectorTests {
