@@ -105,6 +105,13 @@ import Testing
         #expect(few.filter { $0.severity == .error }.isEmpty, "\(few)")
     }
 
+    @Test func theFuzzersComplexKeyIsRefused() throws {
+        let found = try String(contentsOf: repositoryRoot.appendingPathComponent("Fuzz/corpus/frontmatter/yaml-complex-key-crash-as-found"), encoding: .utf8)
+        let d = try diagnostics(found)
+        #expect(d.map(\.code) == ["frontmatter.invalid"])
+        #expect(d.first?.message.hasPrefix("invalid YAML: a key must be text") == true)
+    }
+
     @Test(arguments: [
         // A list item's key: the second 'id' (6:5), not the first (3:5).
         ("prices:\n  - id: a\n    name: A\n    amount: 5\n    id: b\n", "6:5"),
