@@ -176,7 +176,7 @@ public enum PageLoader {
     /// links is the folder's name and needs no escaping; never empty, `.` or `..`.
     static func slugProblem(_ slug: String) -> String? {
         if slug.isEmpty { return "it is empty" }
-        if isDotSegment(Substring(slug).unicodeScalars) { return "'\(slug)' would climb out of its folder" }
+        if isDotSegment(Substring(slug).unicodeScalars) { return "'\(slug)' names its folder itself or the folder above" }
         for scalar in slug.unicodeScalars where !isSlugScalar(scalar) {
             return "\(describe(scalar)) cannot be in a slug"
         }
