@@ -120,6 +120,8 @@ final class ServeStartup: @unchecked Sendable {
 /// a while, so it happens on a queue of its own, never on the server's threads.
 final class ServePrinter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "clinic-site.serve.print")
+    /// The diagnostics of the last build printed (touched only on `queue`).
+    private var previous: Set<Diagnostic> = []
 
     /// Prints a line to standard output after everything queued before it.
     func out(_ text: String) {
@@ -138,16 +140,31 @@ final class ServePrinter: @unchecked Sendable {
             err("clinic-site: watching: \(message)\n")
         case .built(let report):
             let sources = report.sources
-            if report.hasErrors || (report.diagnosticsChanged && !report.diagnostics.isEmpty) || report.number == 1 {
-                let formatter = DiagnosticFormatter(format: .human, sourceText: { sources[$0] })
+            let formatter = DiagnosticFormatter(format: .human, sourceText: { sources[$0] })
+            // The first build prints everything; later ones every error, and the warnings that
+            // are new (a site with thousands of warnings would otherwise scroll them all by at
+            // each save).
+            var resolved = 0
+            if report.number == 1 {
                 err(formatter.report(report.diagnostics, pages: report.pageCount))
+            } else if report.hasErrors || report.diagnosticsChanged {
+                let shown = report.diagnostics.filter { $0.severity == .error || !previous.contains($0) }
+                if !shown.isEmpty { err(formatter.report(shown, pages: report.pageCount)) }
+                let now = Set(report.diagnostics)
+                resolved = previous.count { !now.contains($0) && $0.severity != .error }
             }
+            if report.number == 1 || report.diagnosticsChanged { previous = Set(report.diagnostics) }
             let errors = report.diagnostics.errorCount
             let warnings = report.diagnostics.warningCount
             let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-            let time = String(format: "%.2f s (read %.2f s, build %.2f s)", report.seconds, report.readSeconds, report.buildSeconds)
+            let time = String(format: "%.3f s (read %.3f s, build %.3f s)", report.seconds, report.readSeconds, report.buildSeconds)
             let what = report.number == 1 ? "Built" : "Rebuilt"
             var line = "\(what) \(report.pageCount) page\(report.pageCount == 1 ? "" : "s") in \(time): \(counts)"
+            if report.number > 1, let work = report.work {
+                line += " (\(work.rendered) page\(work.rendered == 1 ? "" : "s") rendered, \(work.checked) checked"
+                line += report.readChangedFilesOnly ? ")" : "; every file read)"
+            }
+            if resolved > 0 { line += "; \(resolved) warning\(resolved == 1 ? "" : "s") gone" }
             if errors > 0 {
                 line += report.hasGoodBuild
                     ? "; pages show the errors over their last good version"
