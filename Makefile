@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release/clinic-site
 
-.PHONY: site test deps release check unit-test browser-test screenshots bench fuzz clean
+.PHONY: site test deps release check unit-test browser-test screenshots bench fuzz clean load-test
 
 ## make site: install what is missing, build the clinic site into output/
 site: release
@@ -39,6 +39,10 @@ screenshots: release
 
 bench: release
 	python3 scripts/bench.py
+
+## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
+load-test: release
+	bash scripts/load-test.sh $(RELEASE_BIN)
 
 clean:
 	rm -rf .build .build-* screenshots

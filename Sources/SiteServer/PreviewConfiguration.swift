@@ -60,6 +60,8 @@ public struct PreviewBuildReport: Sendable {
     public var work: BuildCache.Statistics?
     /// Whether the sources were read again one changed file at a time (rather than walked whole).
     public var readChangedFilesOnly = false
+    /// Seconds spent in each stage of the build (`serve --timings`).
+    public var timings: [(stage: String, seconds: Double)] = []
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }

@@ -210,6 +210,7 @@ public final class PreviewServer: Sendable {
         let result = SiteBuilder(options: options, cache: cache).build(sources)
 
         // Compared outside the lock (requests keep being answered); only this queue writes.
+        let snapshotStart = clock.now
         let previous = state.withLock { $0.latest }
         let snapshot: SiteSnapshot
         let filesChanged: Bool
@@ -237,7 +238,8 @@ public final class PreviewServer: Sendable {
             number: number, pageCount: result.pageCount, fileCount: result.files.count,
             readSeconds: Self.seconds(read - start), buildSeconds: Self.seconds(built - read),
             diagnostics: result.diagnostics, changed: changed, diagnosticsChanged: diagnosticsChanged,
-            hasGoodBuild: hasGoodBuild, sources: snapshot.sources, work: cache.statistics, readChangedFilesOnly: readChangedFilesOnly)
+            hasGoodBuild: hasGoodBuild, sources: snapshot.sources, work: cache.statistics, readChangedFilesOnly: readChangedFilesOnly,
+            timings: result.timings + [("snapshot", Self.seconds(built - snapshotStart))])
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -34,6 +34,9 @@ extension ClinicSite {
         @Option(help: ArgumentHelp("The date checks take as today (YYYY-MM-DD); the current date by default.", valueName: "date"))
         var today: String?
 
+        @Flag(help: "Print the time each stage of every build took.")
+        var timings = false
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes a number from 0 to 65535, not \(port)") }
             if let today {
@@ -54,7 +57,7 @@ extension ClinicSite {
             configuration.today = today
             if poll { configuration.watch = .poll(interval: .milliseconds(300)) }
 
-            let printer = ServePrinter()
+            let printer = ServePrinter(timings: timings)
             let server = PreviewServer(configuration: configuration) { printer.print($0) }
 
             // main.swift runs commands synchronously: start on a task and wait for it here.
@@ -122,6 +125,11 @@ final class ServePrinter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "clinic-site.serve.print")
     /// The diagnostics of the last build printed (touched only on `queue`).
     private var previous: Set<Diagnostic> = []
+    private let timings: Bool
+
+    init(timings: Bool) {
+        self.timings = timings
+    }
 
     /// Prints a line to standard output after everything queued before it.
     func out(_ text: String) {
@@ -172,6 +180,9 @@ final class ServePrinter: @unchecked Sendable {
             }
             if report.number > 1, !report.changed { line += "; nothing changed" }
             out(line + ".")
+            if timings {
+                out(report.timings.map { String(format: "  %@ %7.4f s", $0.stage.padding(toLength: 24, withPad: " ", startingAt: 0), $0.seconds) }.joined(separator: "\n"))
+            }
         }
     }
 }

@@ -93,8 +93,8 @@ public final class BuildCache: @unchecked Sendable {
     func beginBuild() {
         buildLock.lock()
         statistics = Statistics()
-        current = [:]
-        current.reserveCapacity(loads.count)
+        dirty = []
+        missed = []
     }
 
     func endBuild() {
@@ -114,23 +114,11 @@ public final class BuildCache: @unchecked Sendable {
 
     // MARK: - Per-page chunks of diagnostics
 
-    /// Which entry of each stage a page's diagnostics came from in this build (0: none).
-    private struct ChunkKey: Equatable {
-        var load = 0
-        var render = 0
-        var check = 0
-        var rules = 0
-    }
-
-    private struct Chunk {
-        var key: ChunkKey
-        var diagnostics: [Diagnostic]
-    }
-
-    /// This build's chunk keys, by source path.
-    private var current: [String: ChunkKey] = [:]
-    /// The last build's chunks, by source path.
-    private var chunks: [String: Chunk] = [:]
+    /// Source paths whose diagnostics may differ from the last build's: a stage redid the page,
+    /// or the page left a stage (a draft now, a duplicate URL, deleted).
+    private var dirty: Set<String> = []
+    /// The last build's diagnostics of each page, by source path.
+    private var chunks: [String: [Diagnostic]] = [:]
 
     // MARK: - Stage 1: loading pages
 
@@ -150,12 +138,18 @@ public final class BuildCache: @unchecked Sendable {
         var hasSuppressions: Bool
     }
 
-    private struct LoadEntry {
-        var source: SourceFile
-        var page: Page?
-        var diagnostics: [Diagnostic]
+    private final class LoadEntry: @unchecked Sendable {
+        let source: SourceFile
+        let page: Page?
+        let diagnostics: [Diagnostic]
         var info: PageInfo?
-        var serial: Int
+
+        init(source: SourceFile, page: Page?, diagnostics: [Diagnostic], info: PageInfo?) {
+            self.source = source
+            self.page = page
+            self.diagnostics = diagnostics
+            self.info = info
+        }
     }
 
     private var loads: [String: LoadEntry] = [:]
@@ -167,7 +161,6 @@ public final class BuildCache: @unchecked Sendable {
         for (i, file) in files.enumerated() {
             if let entry = loads[file.relativePath], entry.source == file || (blind.source && entry.source.relativePath == file.relativePath) {
                 results.append((entry.page, entry.diagnostics))
-                current[file.relativePath] = ChunkKey(load: entry.serial)
             } else {
                 results.append((nil, []))
                 misses.append(i)
@@ -175,18 +168,18 @@ public final class BuildCache: @unchecked Sendable {
         }
         let fresh = misses.map { files[$0] }.parallelMap(parallel: parallel) { file -> LoadEntry in
             let (page, diagnostics) = PageLoader.load(file)
-            return LoadEntry(source: file, page: page, diagnostics: diagnostics, info: page.map(Self.info(for:)), serial: 0)
+            return LoadEntry(source: file, page: page, diagnostics: diagnostics, info: page.map(Self.info(for:)))
         }
         for (k, i) in misses.enumerated() {
-            var entry = fresh[k]
-            entry.serial = serial()
-            entry.info?.serial = entry.serial
+            let entry = fresh[k]
+            entry.info?.serial = serial()
             loads[entry.source.relativePath] = entry
             results[i] = (entry.page, entry.diagnostics)
-            current[entry.source.relativePath] = ChunkKey(load: entry.serial)
+            dirty.insert(entry.source.relativePath)
         }
         if loads.count > files.count {
             let kept = Set(files.map(\.relativePath))
+            for path in loads.keys where !kept.contains(path) { dirty.insert(path) }
             loads = loads.filter { kept.contains($0.key) }
         }
         statistics.loaded = misses.count
@@ -335,31 +328,50 @@ public final class BuildCache: @unchecked Sendable {
 
     // MARK: - Stage 3: rendering and assembling
 
-    private struct RenderEntry {
-        var pageSerial: Int
-        var env: Int
+    private final class RenderEntry: @unchecked Sendable {
+        let pageSerial: Int
+        let env: Int
         var urlMap: Int
         var nav: Int
-        var navLocal: Int
-        var catalog: Int
-        var lists: Int
-        var usesShortcodes: Bool
-        var isHome: Bool
-        var result: AssembledPage
-        var emptiedBody: Bool
-        var serial: Int
-        /// The ids the page's file offers to links.
-        var ids: Int
+        let navLocal: Int
+        let catalog: Int
+        let lists: Int
+        let usesShortcodes: Bool
+        let isHome: Bool
+        let result: AssembledPage
+        let emptiedBody: Bool
+        let serial: Int
+
+        init(
+            pageSerial: Int, env: Int, urlMap: Int, nav: Int, navLocal: Int, catalog: Int, lists: Int, usesShortcodes: Bool,
+            isHome: Bool, result: AssembledPage, emptiedBody: Bool, serial: Int
+        ) {
+            self.pageSerial = pageSerial
+            self.env = env
+            self.urlMap = urlMap
+            self.nav = nav
+            self.navLocal = navLocal
+            self.catalog = catalog
+            self.lists = lists
+            self.usesShortcodes = usesShortcodes
+            self.isHome = isHome
+            self.result = result
+            self.emptiedBody = emptiedBody
+            self.serial = serial
+        }
     }
 
     private var renders: [String: RenderEntry] = [:]
     /// The navigation digests of the last site they were worked out for.
     private var navMaps: (nav: Int, menu: Int, children: [String: Int])?
-    /// This build's render entry serial and ids digest of each page (in `pages` order).
+    /// This build's render entry serial of each page (in `pages` order).
     private var renderSerials: [Int] = []
+    /// The pages (indices in `pages`) rendered again in this build.
+    private var missed: [Int] = []
     /// Output files whose ids changed in this build.
     private var changedIDFiles: Set<String> = []
-    private var idsByFile: [String: Int] = [:]
+    /// The renderer and assembler of the last build that needed one, and what they were made from.
+    private var workEntry: (key: [Int], work: @Sendable (Page) -> AssembledPage)?
 
     private func navigation(_ pages: [Page], site: Site) -> (menu: Int, children: [String: Int]) {
         if let maps = navMaps, maps.nav == site.nav { return (maps.menu, maps.children) }
@@ -381,30 +393,29 @@ public final class BuildCache: @unchecked Sendable {
         return hasher.finalize()
     }
 
-    /// Renders and assembles the pages whose inputs changed; `makeWork` is called only when
-    /// some page must be rendered.
+    /// Renders and assembles the pages whose inputs changed. `makeWork` makes the renderer and
+    /// assembler; it is called only when some page must be rendered and what they are made from
+    /// (settings, theme, URLs, navigation, prices, lists) differs from the last time.
     func assemble(
         _ pages: [Page], site: Site, index: SiteIndex, parallel: Bool,
         makeWork: () -> @Sendable (Page) -> AssembledPage
     ) -> [AssembledPage] {
-        var results: [AssembledPage?] = Array(repeating: nil, count: pages.count)
         var misses: [Int] = []
+        var hits: [RenderEntry?] = Array(repeating: nil, count: pages.count)
         var maps: (menu: Int, children: [String: Int])?
         renderSerials = Array(repeating: 0, count: pages.count)
         for (i, page) in pages.enumerated() {
             let path = page.source.relativePath
-            guard var entry = renders[path], entry.pageSerial == site.infos[i].serial, entry.env == site.env || blind.settings || blind.theme else {
+            guard let entry = renders[path], entry.pageSerial == site.infos[i].serial, entry.env == site.env || blind.settings || blind.theme else {
                 misses.append(i)
                 continue
             }
             if (entry.usesShortcodes || entry.isHome) && entry.catalog != site.catalog && !blind.prices { misses.append(i); continue }
             if entry.usesShortcodes && entry.lists != site.lists && !blind.lists { misses.append(i); continue }
-            var updated = false
             if entry.nav != site.nav && !blind.navigation {
                 if maps == nil { maps = navigation(pages, site: site) }
                 guard entry.navLocal == Self.navLocal(page, maps!) else { misses.append(i); continue }
                 entry.nav = site.nav
-                updated = true
             }
             if entry.urlMap != site.urlMap && !blind.urls {
                 let same = entry.result.rendered.body.links.allSatisfy {
@@ -412,65 +423,182 @@ public final class BuildCache: @unchecked Sendable {
                 }
                 guard same else { misses.append(i); continue }
                 entry.urlMap = site.urlMap
-                updated = true
             }
-            if updated { renders[path] = entry }
-            var result = entry.result
-            result.rendered.page = page
-            if entry.emptiedBody { result.rendered.page.body = "" }
-            results[i] = result
+            hits[i] = entry
             renderSerials[i] = entry.serial
-            current[path]?.render = entry.serial
         }
         changedIDFiles = []
+        var fresh: [AssembledPage] = []
         if !misses.isEmpty {
-            let work = makeWork()
-            let fresh = misses.map { pages[$0] }.parallelMap(parallel: parallel, work)
+            let key = [site.env, site.urlMap, site.nav, site.catalog, site.lists]
+            let work: @Sendable (Page) -> AssembledPage
+            if let entry = workEntry, entry.key == key {
+                work = entry.work
+            } else {
+                work = makeWork()
+                workEntry = (key, work)
+            }
+            fresh = misses.map { pages[$0] }.parallelMap(parallel: parallel, work)
             if maps == nil { maps = navigation(pages, site: site) }
             for (k, i) in misses.enumerated() {
                 let page = pages[i]
                 let result = fresh[k]
-                let ids = Self.digest(Set(result.rendered.body.ids + result.chrome.ids + result.rawBodyIDs))
                 let entry = RenderEntry(
                     pageSerial: site.infos[i].serial, env: site.env, urlMap: site.urlMap, nav: site.nav,
                     navLocal: Self.navLocal(page, maps!), catalog: site.catalog, lists: site.lists,
                     usesShortcodes: !result.rendered.body.shortcodes.isEmpty, isHome: page.kind == .home,
-                    result: result, emptiedBody: result.rendered.page.body.isEmpty, serial: serial(), ids: ids)
+                    result: result, emptiedBody: result.rendered.page.body.isEmpty, serial: serial())
+                let old = renders[page.source.relativePath]
+                let oldIDs = old.map { Set($0.result.rendered.body.ids + $0.result.chrome.ids + $0.result.rawBodyIDs) }
+                if oldIDs != Set(result.rendered.body.ids + result.chrome.ids + result.rawBodyIDs) { changedIDFiles.insert(page.outputPath) }
+                if let old, old.result.page.outputPath != page.outputPath { changedIDFiles.insert(old.result.page.outputPath) }
                 renders[page.source.relativePath] = entry
-                results[i] = result
                 renderSerials[i] = entry.serial
-                current[page.source.relativePath]?.render = entry.serial
-                if idsByFile[page.outputPath] != ids {
-                    changedIDFiles.insert(page.outputPath)
-                    idsByFile[page.outputPath] = ids
-                }
+                dirty.insert(page.source.relativePath)
             }
         }
+        var results: [AssembledPage] = []
+        results.reserveCapacity(pages.count)
+        var next = 0
+        for (i, page) in pages.enumerated() {
+            guard let entry = hits[i] else {
+                results.append(fresh[next])
+                next += 1
+                continue
+            }
+            if page.aliases.isEmpty && entry.result.rendered.page.aliases.isEmpty {
+                // The same page (same source): only the aliases the index kept can differ.
+                results.append(entry.result)
+            } else {
+                var result = entry.result
+                result.rendered.page = page
+                if entry.emptiedBody { result.rendered.page.body = "" }
+                results.append(result)
+            }
+        }
+        missed = misses
         if renders.count > pages.count {
             let kept = Set(pages.map(\.source.relativePath))
+            for path in renders.keys where !kept.contains(path) { dirty.insert(path) }
             renders = renders.filter { kept.contains($0.key) }
         }
         statistics.rendered = misses.count
         statistics.pages = pages.count
-        return results.map { $0! }
+        return results
+    }
+
+    // MARK: - Stage 4: the output files
+
+    private struct OutputEntry {
+        var shape: Int
+        var files: [OutputFile]
+        var index: OutputIndex
+        var conflicts: [Diagnostic]
+        /// The index in `files` of each page's own file (-1 when another page owns its path).
+        var pageFiles: [Int]
+        var generatedFrom: Int
+    }
+
+    private var outputEntry: OutputEntry?
+    /// A digest of every output path and where it comes from, for the link checks.
+    private var outputShape = 0
+
+    private func shape(_ pages: [AssembledPage], staticFiles: [StaticFile], generated: [OutputFile], site: Site) -> Int {
+        var hasher = Hasher()
+        hasher.combine(site.urlMap)
+        hasher.combine(site.env)
+        for (i, page) in pages.enumerated() where !page.page.aliases.isEmpty {
+            hasher.combine(i)
+            for alias in page.page.aliases {
+                hasher.combine(alias.url)
+                hasher.combine(alias.position)
+            }
+        }
+        hasher.combine(-1)
+        for file in staticFiles {
+            hasher.combine(file.outputPath)
+            hasher.combine(file.displayPath)
+            hasher.combine(file.source)
+        }
+        for file in generated { hasher.combine(file.path) }
+        return hasher.finalize()
+    }
+
+    /// The last build's files and index, updated with the pages rendered again, when no output
+    /// path changed and no page lost an id (the index only grows).
+    func reuseOutput(_ pages: [AssembledPage], staticFiles: [StaticFile], generated: [OutputFile], site: Site) -> (files: [OutputFile], index: OutputIndex, conflicts: [Diagnostic])? {
+        let digest = shape(pages, staticFiles: staticFiles, generated: generated, site: site)
+        outputShape = digest
+        guard var entry = outputEntry, entry.shape == digest, entry.pageFiles.count == pages.count else { return nil }
+        for i in missed {
+            let page = pages[i]
+            let at = entry.pageFiles[i]
+            guard at >= 0 else { continue }
+            let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
+            guard Set(ids).isSuperset(of: entry.index.ids[page.page.outputPath] ?? []) || blind.ids else { return nil }
+            entry.files[at] = OutputFile(path: page.page.outputPath, contents: .text(page.html))
+            entry.index.addFile(page.page.outputPath, ids: ids)
+        }
+        var generatedFiles = generated.makeIterator()
+        for at in entry.generatedFrom..<entry.files.count {
+            while let file = generatedFiles.next() {
+                if file.path == entry.files[at].path {
+                    entry.files[at] = file
+                    break
+                }
+            }
+        }
+        outputEntry = entry
+        return (entry.files, entry.index, entry.conflicts)
+    }
+
+    func rememberOutput(files: [OutputFile], index: OutputIndex, conflicts: [Diagnostic], generatedFrom: Int, assembled: [AssembledPage]) {
+        var pageFiles: [Int] = []
+        pageFiles.reserveCapacity(assembled.count)
+        var k = 0
+        for page in assembled {
+            if k < generatedFrom, files[k].path == page.page.outputPath {
+                pageFiles.append(k)
+                k += 1
+            } else {
+                pageFiles.append(-1)
+            }
+            for alias in page.page.aliases where k < generatedFrom && files[k].path == PageLoader.outputPath(for: alias.url) { k += 1 }
+        }
+        outputEntry = OutputEntry(
+            shape: outputShape, files: files, index: index, conflicts: conflicts, pageFiles: pageFiles, generatedFrom: generatedFrom)
     }
 
     // MARK: - Stage 5: links and prices
 
-    private struct CheckEntry {
-        var renderSerial: Int
-        var env: Int
-        var catalog: Int
-        var membership: Int
+    private final class CheckEntry: Sendable {
+        let renderSerial: Int
+        let env: Int
+        let catalog: Int
+        let membership: Int
         /// Output files whose ids the page's links read.
-        var fragmentFiles: [String]
+        let fragmentFiles: [String]
         /// A page with a link problem: its suggestions read the whole site.
-        var dependsOnAll: Bool
-        var diagnostics: [Diagnostic]
-        var chrome: [LinkChecker.TemplateLinkProblem]
+        let dependsOnAll: Bool
+        let diagnostics: [Diagnostic]
+        let chrome: [LinkChecker.TemplateLinkProblem]
         /// Whether some text of its template output has a price problem.
-        var flagged: Bool
-        var serial: Int
+        let flagged: Bool
+
+        init(
+            renderSerial: Int, env: Int, catalog: Int, membership: Int, fragmentFiles: [String], dependsOnAll: Bool,
+            diagnostics: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem], flagged: Bool
+        ) {
+            self.renderSerial = renderSerial
+            self.env = env
+            self.catalog = catalog
+            self.membership = membership
+            self.fragmentFiles = fragmentFiles
+            self.dependsOnAll = dependsOnAll
+            self.diagnostics = diagnostics
+            self.chrome = chrome
+            self.flagged = flagged
+        }
     }
 
     private var checks: [String: CheckEntry] = [:]
@@ -484,20 +612,17 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     func check(
-        _ pages: [AssembledPage], files: [OutputFile], output: OutputIndex, site: Site, settings: SiteSettings,
+        _ pages: [AssembledPage], output: OutputIndex, site: Site, settings: SiteSettings,
         checker: LinkChecker, priceChecker: PriceChecker, parallel: Bool
     ) -> Checked {
-        var membership = Hasher()
-        membership.combine(site.urlMap)
-        for file in files { membership.combine(file.path) }
-        let outputDigest = membership.finalize()
+        let membership = outputShape
         var misses: [Int] = []
         var checked = Checked()
         var entries: [CheckEntry?] = Array(repeating: nil, count: pages.count)
         for (i, page) in pages.enumerated() {
             let path = page.page.source.relativePath
             guard let entry = checks[path], entry.renderSerial == renderSerials[i], entry.env == site.env || blind.settings,
-                entry.catalog == site.catalog || blind.prices, entry.membership == outputDigest || blind.output
+                entry.catalog == site.catalog || blind.prices, entry.membership == membership || blind.output
             else {
                 misses.append(i)
                 continue
@@ -510,16 +635,19 @@ public final class BuildCache: @unchecked Sendable {
         }
         if !misses.isEmpty {
             let allowed = Set(settings.allowedSchemes)
-            let fresh = misses.map { pages[$0] }.parallelMap(parallel: parallel) { page -> CheckEntry in
+            let env = site.env
+            let catalog = site.catalog
+            let serials = misses.map { renderSerials[$0] }
+            let fresh = misses.indices.map { (pages[misses[$0]], serials[$0]) }.parallelMap(parallel: parallel) { page, serial -> CheckEntry in
                 let body = checker.checkBody(page)
                 let chrome = checker.checkChrome(page)
-                var fragmentFiles: [String] = []
+                var fragmentFiles: Set<String> = []
                 let hrefs = page.rendered.body.links.map(\.renderedDestination) + page.chrome.links.map(\.value)
                 for href in hrefs {
                     switch LinkResolver.resolve(href, from: page.page.url, allowedSchemes: allowed) {
-                    case .samePage: fragmentFiles.append(page.page.outputPath)
+                    case .samePage: fragmentFiles.insert(page.page.outputPath)
                     case .local(let path, let fragment) where fragment != nil:
-                        if let file = output.file(for: path) { fragmentFiles.append(file) }
+                        if let file = output.file(for: path) { fragmentFiles.insert(file) }
                     default: break
                     }
                 }
@@ -527,25 +655,20 @@ public final class BuildCache: @unchecked Sendable {
                     !priceChecker.check(PriceChecker.Unit(text: text.text, splitSentences: true) { _ in SourcePosition(file: "") }).isEmpty
                 }
                 return CheckEntry(
-                    renderSerial: 0, env: 0, catalog: 0, membership: 0, fragmentFiles: Array(Set(fragmentFiles)),
+                    renderSerial: serial, env: env, catalog: catalog, membership: membership, fragmentFiles: Array(fragmentFiles),
                     dependsOnAll: !body.isEmpty || !chrome.isEmpty, diagnostics: body + SiteBuilder.checkPrices(page, with: priceChecker),
-                    chrome: chrome, flagged: flagged, serial: 0)
+                    chrome: chrome, flagged: flagged)
             }
             for (k, i) in misses.enumerated() {
-                var entry = fresh[k]
-                entry.renderSerial = renderSerials[i]
-                entry.env = site.env
-                entry.catalog = site.catalog
-                entry.membership = outputDigest
-                entry.serial = serial()
-                checks[pages[i].page.source.relativePath] = entry
-                entries[i] = entry
+                let path = pages[i].page.source.relativePath
+                checks[path] = fresh[k]
+                entries[i] = fresh[k]
+                dirty.insert(path)
             }
         }
         for (i, entry) in entries.enumerated() {
-            let entry = entry!
+            guard let entry, !entry.chrome.isEmpty || entry.flagged else { continue }
             let page = pages[i]
-            current[page.page.source.relativePath]?.check = entry.serial
             if !entry.chrome.isEmpty {
                 checked.templateProblems += entry.chrome
                 checked.templateOfPage[page.page.source.displayPath] = page.template
@@ -554,6 +677,7 @@ public final class BuildCache: @unchecked Sendable {
         }
         if checks.count > pages.count {
             let kept = Set(pages.map(\.page.source.relativePath))
+            for path in checks.keys where !kept.contains(path) { dirty.insert(path) }
             checks = checks.filter { kept.contains($0.key) }
         }
         statistics.checked = misses.count
@@ -562,12 +686,18 @@ public final class BuildCache: @unchecked Sendable {
 
     // MARK: - Stage 6: content rules
 
-    private struct RulesEntry {
-        var renderSerial: Int
-        var rules: Int
-        var today: String
-        var diagnostics: [Diagnostic]
-        var serial: Int
+    private final class RulesEntry {
+        let renderSerial: Int
+        let rules: Int
+        let today: String
+        let diagnostics: [Diagnostic]
+
+        init(renderSerial: Int, rules: Int, today: String, diagnostics: [Diagnostic]) {
+            self.renderSerial = renderSerial
+            self.rules = rules
+            self.today = today
+            self.diagnostics = diagnostics
+        }
     }
 
     private var ruled: [String: RulesEntry] = [:]
@@ -577,21 +707,20 @@ public final class BuildCache: @unchecked Sendable {
         for (i, page) in pages.enumerated() {
             let path = page.page.source.relativePath
             if let entry = ruled[path], entry.renderSerial == renderSerials[i], entry.rules == site.rules || blind.rules, entry.today == site.today {
-                current[path]?.rules = entry.serial
-            } else {
-                misses.append(i)
+                continue
             }
+            misses.append(i)
         }
         let today = site.today
         let fresh = misses.map { pages[$0] }.parallelMap(parallel: parallel) { rules.check([$0], today: today) }
         for (k, i) in misses.enumerated() {
             let path = pages[i].page.source.relativePath
-            let entry = RulesEntry(renderSerial: renderSerials[i], rules: site.rules, today: today, diagnostics: fresh[k], serial: serial())
-            ruled[path] = entry
-            current[path]?.rules = entry.serial
+            ruled[path] = RulesEntry(renderSerial: renderSerials[i], rules: site.rules, today: today, diagnostics: fresh[k])
+            dirty.insert(path)
         }
         if ruled.count > pages.count {
             let kept = Set(pages.map(\.page.source.relativePath))
+            for path in ruled.keys where !kept.contains(path) { dirty.insert(path) }
             ruled = ruled.filter { kept.contains($0.key) }
         }
         statistics.ruled = misses.count
@@ -602,55 +731,49 @@ public final class BuildCache: @unchecked Sendable {
     private var lastGlobal: [Diagnostic] = []
     private var lastSuppressions: Int?
     private var lastSorted: [Diagnostic] = []
+    /// Whether the last report differs from the one before.
+    public private(set) var diagnosticsChanged = true
 
     /// Every diagnostic of the build, filtered by the authors' `ignore` markers and sorted as
     /// `sortedForReport` sorts: the last build's list, patched where pages' diagnostics changed.
     /// `global` holds what the site-wide stages reported; the per-page ones the cache holds.
     func report(global: [Diagnostic], pages: [Page], site: Site) -> [Diagnostic] {
-        let suppressions = Suppressions(pages: zip(pages, site.infos).filter { $0.1.hasSuppressions }.map(\.0))
         var removed: [Diagnostic] = []
         var added: [Diagnostic] = []
-        var next: [String: Chunk] = [:]
-        next.reserveCapacity(current.count)
-        for (path, key) in current {
-            if let old = chunks[path], old.key == key {
-                next[path] = old
-                continue
-            }
+        for path in dirty {
             var diagnostics = loads[path]?.diagnostics ?? []
-            if key.render != 0, let entry = renders[path] {
+            if let entry = renders[path] {
                 diagnostics += entry.result.rendered.diagnostics
                 diagnostics += entry.result.diagnostics
             }
-            if key.check != 0, let entry = checks[path] { diagnostics += entry.diagnostics }
-            if key.rules != 0, let entry = ruled[path] { diagnostics += entry.diagnostics }
-            if let old = chunks[path] {
-                if old.diagnostics != diagnostics {
-                    removed += old.diagnostics
-                    added += diagnostics
-                }
-            } else {
+            if let entry = checks[path] { diagnostics += entry.diagnostics }
+            if let entry = ruled[path] { diagnostics += entry.diagnostics }
+            let old = chunks[path] ?? []
+            if old != diagnostics {
+                removed += old
                 added += diagnostics
             }
-            next[path] = Chunk(key: key, diagnostics: diagnostics)
+            chunks[path] = diagnostics.isEmpty ? nil : diagnostics
         }
-        for (path, old) in chunks where next[path] == nil { removed += old.diagnostics }
         if global != lastGlobal {
             removed += lastGlobal
             added += global
         }
-        chunks = next
         lastGlobal = global
 
         let patchable = lastSuppressions == site.suppressions && removed.count + added.count < 4096
         lastSuppressions = site.suppressions
+        let suppressions = Suppressions(pages: zip(pages, site.infos).filter { $0.1.hasSuppressions }.map(\.0))
+        let before = lastSorted
         if patchable {
             lastSorted = Self.patch(lastSorted, removing: suppressions.filter(removed), adding: suppressions.filter(added))
+            diagnosticsChanged = !(removed.isEmpty && added.isEmpty) && lastSorted != before
         } else {
             var all = global
-            for chunk in chunks.values { all += chunk.diagnostics }
+            for chunk in chunks.values { all += chunk }
             lastSorted = suppressions.filter(all).sortedForReport()
             statistics.sortedAll = true
+            diagnosticsChanged = lastSorted != before
         }
         return lastSorted
     }

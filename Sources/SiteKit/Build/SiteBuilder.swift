@@ -146,39 +146,48 @@ public struct SiteBuilder: Sendable {
 
         clock.lap("render and assemble")
         // 4. The files of the site.
+        let generated = site.map { cache!.generated(pages, settings: settings, site: $0) } ?? Generated.siteFiles(pages: pages, settings: settings)
         var files: [OutputFile] = []
         var outputIndex = OutputIndex()
-        outputIndex.draftURLs = Set(drafts.map(\.url))
-        outputIndex.sources = pages.map(\.source.relativePath)
-        var owners: [String: String] = [:]
-        func add(_ file: OutputFile, ids: [String] = [], from source: String) {
-            if let owner = owners[file.path.lowercased()] {
-                diagnostics.add(
-                    .error(
-                        "output.conflict", at: SourcePosition(file: source),
-                        "\(source) and \(owner) would both be written to \(file.path)",
-                        suggestion: "rename one of them"))
-                return
+        if let cache, let site, let reused = cache.reuseOutput(assembled, staticFiles: sources.staticFiles, generated: generated, site: site) {
+            (files, outputIndex) = (reused.files, reused.index)
+            diagnostics.add(contentsOf: reused.conflicts)
+        } else {
+            outputIndex.draftURLs = Set(drafts.map(\.url))
+            outputIndex.sources = pages.map(\.source.relativePath)
+            var owners: [String: String] = [:]
+            var conflicts: [Diagnostic] = []
+            func add(_ file: OutputFile, ids: [String] = [], from source: String) {
+                if let owner = owners[file.path.lowercased()] {
+                    conflicts.append(
+                        .error(
+                            "output.conflict", at: SourcePosition(file: source),
+                            "\(source) and \(owner) would both be written to \(file.path)",
+                            suggestion: "rename one of them"))
+                    return
+                }
+                owners[file.path.lowercased()] = source
+                files.append(file)
+                outputIndex.addFile(file.path, ids: ids)
             }
-            owners[file.path.lowercased()] = source
-            files.append(file)
-            outputIndex.addFile(file.path, ids: ids)
-        }
-        for page in assembled {
-            let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
-            add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
-            for alias in page.page.aliases {
-                add(
-                    OutputFile(path: PageLoader.outputPath(for: alias.url), contents: .text(Generated.redirect(to: page.page.url, settings: settings))),
-                    from: alias.position.description)
+            for page in assembled {
+                let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
+                add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
+                for alias in page.page.aliases {
+                    add(
+                        OutputFile(path: PageLoader.outputPath(for: alias.url), contents: .text(Generated.redirect(to: page.page.url, settings: settings))),
+                        from: alias.position.description)
+                }
             }
-        }
-        for file in sources.staticFiles {
-            add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
-        }
-        let generated = site.map { cache!.generated(pages, settings: settings, site: $0) } ?? Generated.siteFiles(pages: pages, settings: settings)
-        for file in generated where owners[file.path.lowercased()] == nil {
-            add(file, from: "(generated)")
+            for file in sources.staticFiles {
+                add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
+            }
+            let beforeGenerated = files.count
+            for file in generated where owners[file.path.lowercased()] == nil {
+                add(file, from: "(generated)")
+            }
+            diagnostics.add(contentsOf: conflicts)
+            cache?.rememberOutput(files: files, index: outputIndex, conflicts: conflicts, generatedFrom: beforeGenerated, assembled: assembled)
         }
 
         clock.lap("index output")
@@ -187,7 +196,7 @@ public struct SiteBuilder: Sendable {
         let priceChecker = PriceChecker(catalog: catalog)
         if let cache, let site {
             let checked = cache.check(
-                assembled, files: files, output: outputIndex, site: site, settings: settings, checker: checker,
+                assembled, output: outputIndex, site: site, settings: settings, checker: checker,
                 priceChecker: priceChecker, parallel: options.parallel)
             diagnostics.add(contentsOf: checker.place(checked.templateProblems, templates: checked.templateOfPage))
             // Only pages with a price problem in their template text can add to this report.

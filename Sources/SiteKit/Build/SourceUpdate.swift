@@ -58,10 +58,11 @@ extension SiteSources {
                 } else if parts.dropLast().contains(where: { $0.hasPrefix("_") }) {
                     continue
                 } else if name.lowercased().hasSuffix(".md") {
-                    result.pages.removeAll { $0.relativePath == relative }
-                    if exists, let file = reader.readText(url, relative: relative) {
-                        let at = result.pages.firstIndex { Self.walkOrder(relative, $0.relativePath) } ?? result.pages.count
-                        result.pages.insert(file, at: at)
+                    let file = exists ? reader.readText(url, relative: relative) : nil
+                    if let at = result.pages.firstIndex(where: { $0.relativePath == relative }) {
+                        if let file { result.pages[at] = file } else { result.pages.remove(at: at) }
+                    } else if let file {
+                        result.pages.insert(file, at: Self.insertionPoint(of: relative, in: result.pages.map(\.relativePath)))
                     }
                 } else {
                     let inContent = { (file: StaticFile) in file.source.standardizedFileURL.path.hasPrefix(contentPath + "/") }
@@ -94,6 +95,17 @@ extension SiteSources {
             }
         }
         return result
+    }
+
+    /// Where `path` goes in `paths` (in walk order).
+    static func insertionPoint(of path: String, in paths: [String]) -> Int {
+        var low = 0
+        var high = paths.count
+        while low < high {
+            let mid = (low + high) / 2
+            if walkOrder(paths[mid], path) { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// Whether `a` comes before `b` in the order `read` walks a folder: names sorted within each
