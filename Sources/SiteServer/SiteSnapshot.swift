@@ -56,7 +56,7 @@ struct SiteSnapshot: Sendable {
                 }
             }
         }
-        next.diagnostics = result.diagnostics
+        if result.diagnostics != diagnostics { next.diagnostics = result.diagnostics }
         next.pageCount = result.pageCount
         next.sources = SourceTexts(siteSources)
         return (next, filesChanged)

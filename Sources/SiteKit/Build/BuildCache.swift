@@ -60,13 +60,13 @@ public final class BuildCache: @unchecked Sendable {
     /// a full build catches a cache that misses one.
     struct Blind: Sendable, CustomStringConvertible {
         var source = false, settings = false, theme = false, urls = false, navigation = false, prices = false
-        var lists = false, output = false, ids = false, rules = false, sitemap = false
+        var lists = false, output = false, ids = false, rules = false, sitemap = false, index = false
 
         static var each: [Blind] {
             let keys: [WritableKeyPath<Blind, Bool>] = [
-                \.source, \.settings, \.theme, \.urls, \.navigation, \.prices, \.lists, \.output, \.ids, \.rules, \.sitemap,
+                \.source, \.settings, \.theme, \.urls, \.navigation, \.prices, \.lists, \.output, \.ids, \.rules, \.sitemap, \.index,
             ]
-            let names = ["source", "settings", "theme", "urls", "navigation", "prices", "lists", "output", "ids", "rules", "sitemap"]
+            let names = ["source", "settings", "theme", "urls", "navigation", "prices", "lists", "output", "ids", "rules", "sitemap", "index"]
             return zip(keys, names).map { key, name in
                 var blind = Blind()
                 blind[keyPath: key] = true
@@ -132,6 +132,8 @@ public final class BuildCache: @unchecked Sendable {
         /// What the sitemap shows of it.
         var sitemapKey: Int
         var parentURL: String
+        /// What the index reads of it: source path and file, URL, aliases.
+        var indexKey: Int
         var declaresPrices: Bool
         var declaresLists: Bool
         /// `ignore:` front matter or an `<!-- ignore: … -->` comment.
@@ -205,15 +207,79 @@ public final class BuildCache: @unchecked Sendable {
         sitemap.combine(page.frontMatter["lastmod"]?.string)
         sitemap.combine(page.frontMatter["date"]?.string)
         sitemap.combine(page.frontMatter["lastmod"] == nil)
+        var index = Hasher()
+        index.combine(page.source.relativePath)
+        index.combine(page.source.displayPath)
+        index.combine(page.url)
+        for alias in page.aliases {
+            index.combine(alias.url)
+            index.combine(alias.position)
+        }
         return PageInfo(
             serial: 0, urlKey: url.finalize(), navKey: nav.finalize(), sitemapKey: sitemap.finalize(),
-            parentURL: PageAssembler.parentURL(of: page.url),
+            parentURL: PageAssembler.parentURL(of: page.url), indexKey: index.finalize(),
             declaresPrices: page.frontMatter.entry("prices") != nil,
             declaresLists: page.frontMatter["lists"] != nil,
             hasSuppressions: page.frontMatter["ignore"] != nil || ByteSearch.contains("<!-- ignore:", in: page.source.text))
     }
 
     // MARK: - Stage 2: site-wide data
+
+    private struct IndexEntry {
+        var key: Int
+        /// Which loaded pages the index kept, and the aliases it kept where it dropped some.
+        var kept: [Bool]
+        var aliases: [Int: [(url: String, position: SourcePosition)]]
+        var diagnostics: [Diagnostic]
+    }
+
+    private var indexEntry: IndexEntry?
+
+    private func indexKey(_ loaded: [Page], drafts: [Page]) -> Int {
+        var hasher = Hasher()
+        for page in loaded { hasher.combine(loads[page.source.relativePath]?.info?.indexKey ?? Self.info(for: page).indexKey) }
+        hasher.combine(-1)
+        for draft in drafts {
+            hasher.combine(draft.source.relativePath)
+            hasher.combine(draft.url)
+        }
+        return hasher.finalize()
+    }
+
+    /// The pages `SiteIndex` keeps (duplicate URLs dropped, aliases filtered) and its
+    /// diagnostics, when every page's source path, URL and aliases are the last build's.
+    func reuseIndex(_ loaded: [Page], drafts: [Page]) -> (pages: [Page], diagnostics: [Diagnostic])? {
+        guard let entry = indexEntry, entry.kept.count == loaded.count, entry.key == indexKey(loaded, drafts: drafts) || blind.index else { return nil }
+        var pages: [Page] = []
+        pages.reserveCapacity(loaded.count)
+        for (i, page) in loaded.enumerated() where entry.kept[i] {
+            if let aliases = entry.aliases[i] {
+                var page = page
+                page.aliases = aliases
+                pages.append(page)
+            } else {
+                pages.append(page)
+            }
+        }
+        return (pages, entry.diagnostics)
+    }
+
+    func rememberIndex(loaded: [Page], drafts: [Page], kept: [Page], diagnostics: [Diagnostic]) {
+        var mask: [Bool] = []
+        mask.reserveCapacity(loaded.count)
+        var aliases: [Int: [(url: String, position: SourcePosition)]] = [:]
+        var k = 0
+        for (i, page) in loaded.enumerated() {
+            if k < kept.count, kept[k].source.relativePath == page.source.relativePath {
+                if kept[k].aliases.count != page.aliases.count { aliases[i] = kept[k].aliases }
+                mask.append(true)
+                k += 1
+            } else {
+                mask.append(false)
+            }
+        }
+        indexEntry = IndexEntry(key: indexKey(loaded, drafts: drafts), kept: mask, aliases: aliases, diagnostics: diagnostics)
+    }
 
     /// Digests of the site-wide inputs of this build.
     struct Site: Sendable {
@@ -397,7 +463,7 @@ public final class BuildCache: @unchecked Sendable {
     /// assembler; it is called only when some page must be rendered and what they are made from
     /// (settings, theme, URLs, navigation, prices, lists) differs from the last time.
     func assemble(
-        _ pages: [Page], site: Site, index: SiteIndex, parallel: Bool,
+        _ pages: [Page], site: Site, index: () -> SiteIndex, parallel: Bool,
         makeWork: () -> @Sendable (Page) -> AssembledPage
     ) -> [AssembledPage] {
         var misses: [Int] = []
@@ -418,8 +484,9 @@ public final class BuildCache: @unchecked Sendable {
                 entry.nav = site.nav
             }
             if entry.urlMap != site.urlMap && !blind.urls {
+                let siteIndex = index()
                 let same = entry.result.rendered.body.links.allSatisfy {
-                    index.rewriteSourceLink($0.destination, from: page) == $0.renderedDestination
+                    siteIndex.rewriteSourceLink($0.destination, from: page) == $0.renderedDestination
                 }
                 guard same else { misses.append(i); continue }
                 entry.urlMap = site.urlMap
@@ -847,5 +914,25 @@ public final class BuildCache: @unchecked Sendable {
         case (.copy(let x), .copy(let y)): return x == y
         default: return false
         }
+    }
+}
+
+/// A value made on first use, at most once. Thread-safe.
+final class Lazy<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: Value?
+    private let make: () -> Value
+
+    init(_ make: @escaping () -> Value) {
+        self.make = make
+    }
+
+    var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let value = make()
+        made = value
+        return value
     }
 }

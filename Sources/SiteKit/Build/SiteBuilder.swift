@@ -101,9 +101,22 @@ public struct SiteBuilder: Sendable {
         clock.lap("load pages")
         // 2. Site-wide data: URLs, prices, shared lists, templates.
         var indexDiagnostics: [Diagnostic] = []
-        let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
+        let builtIndex: SiteIndex?
+        if let cache, let reused = cache.reuseIndex(pages, drafts: drafts) {
+            // The same URLs as last time: the index keeps the same pages.
+            (pages, indexDiagnostics, builtIndex) = (reused.pages, reused.diagnostics, nil)
+        } else {
+            let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
+            cache?.rememberIndex(loaded: pages, drafts: drafts, kept: index.pages, diagnostics: indexDiagnostics)
+            (pages, builtIndex) = (index.pages, index)
+        }
         diagnostics.add(contentsOf: indexDiagnostics)
-        pages = index.pages
+        // Made only when needed: the kept pages give the same index again, without diagnostics.
+        let keptPages = pages
+        let index = Lazy {
+            var unused: [Diagnostic] = []
+            return builtIndex ?? SiteIndex(pages: keptPages, drafts: drafts, diagnostics: &unused)
+        }
         let site = cache?.prepare(pages: pages, drafts: drafts, sources: sources, options: options)
         let (catalog, priceDiagnostics) = site.map { cache!.catalog(pages, site: $0) } ?? PriceCatalog.build(from: pages)
         diagnostics.add(contentsOf: priceDiagnostics)
@@ -117,9 +130,9 @@ public struct SiteBuilder: Sendable {
         // 3. Markdown → HTML, then into the templates.
         let makeWork = { () -> @Sendable (Page) -> AssembledPage in
             let renderer = PageRenderer(
-                index: index, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
+                index: index.value, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
                 options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
-            let assembler = PageAssembler(theme: theme, settings: settings, index: index, prices: catalog)
+            let assembler = PageAssembler(theme: theme, settings: settings, index: index.value, prices: catalog)
             return { page in
                 let rendered = renderer.render(page)
                 if themeIsBroken {
@@ -135,7 +148,7 @@ public struct SiteBuilder: Sendable {
         }
         let assembled: [AssembledPage]
         if let cache, let site {
-            assembled = cache.assemble(pages, site: site, index: index, parallel: options.parallel, makeWork: makeWork)
+            assembled = cache.assemble(pages, site: site, index: { index.value }, parallel: options.parallel, makeWork: makeWork)
         } else {
             assembled = pages.parallelMap(parallel: options.parallel, makeWork())
             for page in assembled {
