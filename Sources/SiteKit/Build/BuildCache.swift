@@ -132,6 +132,9 @@ public final class BuildCache: @unchecked Sendable {
         /// What the sitemap shows of it.
         var sitemapKey: Int
         var parentURL: String
+        /// The source it was worked out from (to tell it apart from another version).
+        var relativePath: String
+        var text: String
         /// What the index reads of it: source path and file, URL, aliases.
         var indexKey: Int
         var declaresPrices: Bool
@@ -156,16 +159,26 @@ public final class BuildCache: @unchecked Sendable {
 
     private var loads: [String: LoadEntry] = [:]
 
+    /// The last build's files and results, in order: when the list of files is the same, each
+    /// is compared with the one at its place, and the results are updated in place.
+    private var lastLoadFiles: [SourceFile] = []
+    private var lastLoadResults: [(Page?, [Diagnostic])] = []
+
     func load(_ files: [SourceFile], parallel: Bool) -> [(Page?, [Diagnostic])] {
         var results: [(Page?, [Diagnostic])] = []
-        results.reserveCapacity(files.count)
         var misses: [Int] = []
-        for (i, file) in files.enumerated() {
-            if let entry = loads[file.relativePath], entry.source == file || (blind.source && entry.source.relativePath == file.relativePath) {
-                results.append((entry.page, entry.diagnostics))
-            } else {
-                results.append((nil, []))
-                misses.append(i)
+        if files.count == lastLoadFiles.count, zip(files, lastLoadFiles).allSatisfy({ $0.relativePath == $1.relativePath }) {
+            swap(&results, &lastLoadResults)
+            for (i, (file, last)) in zip(files, lastLoadFiles).enumerated() where !(file == last || blind.source) { misses.append(i) }
+        } else {
+            results.reserveCapacity(files.count)
+            for (i, file) in files.enumerated() {
+                if let entry = loads[file.relativePath], entry.source == file || (blind.source && entry.source.relativePath == file.relativePath) {
+                    results.append((entry.page, entry.diagnostics))
+                } else {
+                    results.append((nil, []))
+                    misses.append(i)
+                }
             }
         }
         let fresh = misses.map { files[$0] }.parallelMap(parallel: parallel) { file -> LoadEntry in
@@ -185,6 +198,8 @@ public final class BuildCache: @unchecked Sendable {
             loads = loads.filter { kept.contains($0.key) }
         }
         statistics.loaded = misses.count
+        lastLoadFiles = files
+        lastLoadResults = results
         return results
     }
 
@@ -217,7 +232,8 @@ public final class BuildCache: @unchecked Sendable {
         }
         return PageInfo(
             serial: 0, urlKey: url.finalize(), navKey: nav.finalize(), sitemapKey: sitemap.finalize(),
-            parentURL: PageAssembler.parentURL(of: page.url), indexKey: index.finalize(),
+            parentURL: PageAssembler.parentURL(of: page.url), relativePath: page.source.relativePath, text: page.source.text,
+            indexKey: index.finalize(),
             declaresPrices: page.frontMatter.entry("prices") != nil,
             declaresLists: page.frontMatter["lists"] != nil,
             hasSuppressions: page.frontMatter["ignore"] != nil || ByteSearch.contains("<!-- ignore:", in: page.source.text))
@@ -251,18 +267,29 @@ public final class BuildCache: @unchecked Sendable {
     func reuseIndex(_ loaded: [Page], drafts: [Page]) -> (pages: [Page], diagnostics: [Diagnostic])? {
         guard let entry = indexEntry, entry.kept.count == loaded.count, entry.key == indexKey(loaded, drafts: drafts) || blind.index else { return nil }
         var pages: [Page] = []
-        pages.reserveCapacity(loaded.count)
-        for (i, page) in loaded.enumerated() where entry.kept[i] {
-            if let aliases = entry.aliases[i] {
-                var page = page
-                page.aliases = aliases
-                pages.append(page)
-            } else {
-                pages.append(page)
-            }
+        swap(&pages, &lastKept)
+        let inPlace = pages.count == entry.kept.count { $0 }
+        if !inPlace {
+            pages = []
+            pages.reserveCapacity(loaded.count)
         }
+        var k = 0
+        for (i, page) in loaded.enumerated() where entry.kept[i] {
+            if inPlace, pages[k].source == page.source {
+                k += 1
+                continue
+            }
+            var page = page
+            if let aliases = entry.aliases[i] { page.aliases = aliases }
+            if inPlace { pages[k] = page } else { pages.append(page) }
+            k += 1
+        }
+        lastKept = pages
         return (pages, entry.diagnostics)
     }
+
+    /// The pages the index kept in the last build (to update in place).
+    private var lastKept: [Page] = []
 
     func rememberIndex(loaded: [Page], drafts: [Page], kept: [Page], diagnostics: [Diagnostic]) {
         var mask: [Bool] = []
@@ -279,6 +306,7 @@ public final class BuildCache: @unchecked Sendable {
             }
         }
         indexEntry = IndexEntry(key: indexKey(loaded, drafts: drafts), kept: mask, aliases: aliases, diagnostics: diagnostics)
+        lastKept = kept
     }
 
     /// Digests of the site-wide inputs of this build.
@@ -299,12 +327,22 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     private var site: Site?
+    private var lastInfos: [PageInfo] = []
 
     /// Works out this build's digests; `pages` are the index's pages (duplicates dropped).
     func prepare(
         pages: [Page], drafts: [Page], sources: SiteSources, options: SiteBuilder.Options
     ) -> Site {
-        let infos = pages.map { loads[$0.source.relativePath]?.info ?? Self.info(for: $0) }
+        var infos: [PageInfo] = []
+        if pages.count == lastInfos.count {
+            swap(&infos, &lastInfos)
+            for (i, page) in pages.enumerated() where infos[i].relativePath != page.source.relativePath || infos[i].text != page.source.text {
+                infos[i] = loads[page.source.relativePath]?.info ?? Self.info(for: page)
+            }
+        } else {
+            infos = pages.map { loads[$0.source.relativePath]?.info ?? Self.info(for: $0) }
+        }
+        lastInfos = infos
         var urlMap = Hasher()
         var nav = Hasher()
         var catalog = Hasher()
@@ -428,6 +466,8 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     private var renders: [String: RenderEntry] = [:]
+    private var lastAssembled: [AssembledPage] = []
+    private var lastSerials: [Int] = []
     /// The navigation digests of the last site they were worked out for.
     private var navMaps: (nav: Int, menu: Int, children: [String: Int])?
     /// This build's render entry serial of each page (in `pages` order).
@@ -524,25 +564,37 @@ public final class BuildCache: @unchecked Sendable {
                 dirty.insert(page.source.relativePath)
             }
         }
+        // The last build's list, updated in place where the same entry sits at the same place.
         var results: [AssembledPage] = []
-        results.reserveCapacity(pages.count)
+        swap(&results, &lastAssembled)
+        let inPlace = results.count == pages.count && lastSerials.count == pages.count
+        if !inPlace {
+            results = []
+            results.reserveCapacity(pages.count)
+        }
         var next = 0
         for (i, page) in pages.enumerated() {
-            guard let entry = hits[i] else {
-                results.append(fresh[next])
-                next += 1
-                continue
-            }
-            if page.aliases.isEmpty && entry.result.rendered.page.aliases.isEmpty {
-                // The same page (same source): only the aliases the index kept can differ.
-                results.append(entry.result)
+            let result: AssembledPage
+            if let entry = hits[i] {
+                let plain = page.aliases.isEmpty && entry.result.rendered.page.aliases.isEmpty
+                if inPlace, plain, lastSerials[i] == entry.serial { continue }
+                if plain {
+                    // The same page (same source): only the aliases the index kept can differ.
+                    result = entry.result
+                } else {
+                    var substituted = entry.result
+                    substituted.rendered.page = page
+                    if entry.emptiedBody { substituted.rendered.page.body = "" }
+                    result = substituted
+                }
             } else {
-                var result = entry.result
-                result.rendered.page = page
-                if entry.emptiedBody { result.rendered.page.body = "" }
-                results.append(result)
+                result = fresh[next]
+                next += 1
             }
+            if inPlace { results[i] = result } else { results.append(result) }
         }
+        lastAssembled = results
+        lastSerials = renderSerials
         missed = misses
         if renders.count > pages.count {
             let kept = Set(pages.map(\.source.relativePath))
