@@ -12,8 +12,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${1:-$ROOT/.build/release/clinic-site}
 DURATION=${LOAD_SECONDS:-10}
 CONNECTIONS=${LOAD_CONNECTIONS:-64}
-# Growth allowed between the warm-up and the end of the run: 16 MiB, or a quarter, whichever is more.
-GROWTH_MIB=${LOAD_GROWTH_MIB:-16}
+# The warm-up runs at full load for longer than the server's 30 s request time limit: resident
+# memory rises during the first 30 s of sustained load and then stays level (measured: +27 MiB
+# over 30 s at about 1,450 requests a second, then flat), so growth is measured from there.
+WARMUP=${LOAD_WARMUP_SECONDS:-35}
+# Growth allowed between the warm-up and the end of the run.
+GROWTH_MIB=${LOAD_GROWTH_MIB:-8}
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "load-test: wrk is missing; installing it (Debian package wrk)"
@@ -83,7 +87,7 @@ LUA
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER/status"; }
 
 # Warm up (every path served once at least), then measure.
-wrk -t2 -c"$CONNECTIONS" -d3s -s "$WORK/mix.lua" "$URL" >"$WORK/warmup.txt"
+wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/mix.lua" "$URL" >"$WORK/warmup.txt"
 BEFORE=$(rss_kib)
 BUILDS_BEFORE=$(grep -c '^Rebuilt\|^Built' "$WORK/serve.out" || true)
 
@@ -104,7 +108,7 @@ get() { echo "$RESULT" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 requests=$(get requests); notfound=$(get notfound); bad=$(get bad)
 errors=$(( $(get connect) + $(get read) + $(get write) + $(get timeout) ))
 growth=$(( (AFTER - BEFORE) / 1024 ))
-allowed=$(( GROWTH_MIB > BEFORE / 4096 ? GROWTH_MIB : BEFORE / 4096 ))
+allowed=$GROWTH_MIB
 rebuilds=$((BUILDS_AFTER - BUILDS_BEFORE))
 served=$(curl -s "${URL}preparing/" | grep -c 'A sentence added while the server was under load' || true)
 
