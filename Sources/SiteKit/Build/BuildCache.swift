@@ -694,7 +694,11 @@ public final class BuildCache: @unchecked Sendable {
         let renderSerial: Int
         let env: Int
         let catalog: Int
-        let membership: Int
+        /// The output files and paths (`outputShape`) the links were checked against; moves on
+        /// when they changed but not where this page looks.
+        nonisolated(unsafe) var membership: Int
+        /// Every local path the page's links name, and the output file it resolved to.
+        let lookups: [(path: String, file: String?)]
         /// Output files whose ids the page's links read.
         let fragmentFiles: [String]
         /// A page with a link problem: its suggestions read the whole site.
@@ -705,13 +709,14 @@ public final class BuildCache: @unchecked Sendable {
         let flagged: Bool
 
         init(
-            renderSerial: Int, env: Int, catalog: Int, membership: Int, fragmentFiles: [String], dependsOnAll: Bool,
-            diagnostics: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem], flagged: Bool
+            renderSerial: Int, env: Int, catalog: Int, membership: Int, lookups: [(path: String, file: String?)],
+            fragmentFiles: [String], dependsOnAll: Bool, diagnostics: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem], flagged: Bool
         ) {
             self.renderSerial = renderSerial
             self.env = env
             self.catalog = catalog
             self.membership = membership
+            self.lookups = lookups
             self.fragmentFiles = fragmentFiles
             self.dependsOnAll = dependsOnAll
             self.diagnostics = diagnostics
@@ -721,6 +726,8 @@ public final class BuildCache: @unchecked Sendable {
     }
 
     private var checks: [String: CheckEntry] = [:]
+    /// The output index the last build's links were checked against.
+    private var lastOutputIndex: OutputIndex?
 
     /// The template problems of every page, and the pages whose template text has a price
     /// problem (the only ones `checkTemplatePrices` reports on), in page order.
@@ -735,16 +742,51 @@ public final class BuildCache: @unchecked Sendable {
         checker: LinkChecker, priceChecker: PriceChecker, parallel: Bool
     ) -> Checked {
         let membership = outputShape
+        var resolved: [String: String?] = [:]
+        var changes: Set<String>?
+        /// Output files whose ids differ from the last build's (worked out once, when needed).
+        func outputChanges() -> Set<String> {
+            if let changes { return changes }
+            var found = changedIDFiles
+            if let last = lastOutputIndex {
+                for (file, ids) in output.ids where last.ids[file] != ids { found.insert(file) }
+                for file in last.ids.keys where output.ids[file] == nil { found.insert(file) }
+            } else {
+                found.formUnion(output.files)
+            }
+            changes = found
+            return found
+        }
         var misses: [Int] = []
         var checked = Checked()
         var entries: [CheckEntry?] = Array(repeating: nil, count: pages.count)
         for (i, page) in pages.enumerated() {
             let path = page.page.source.relativePath
             guard let entry = checks[path], entry.renderSerial == renderSerials[i], entry.env == site.env || blind.settings,
-                entry.catalog == site.catalog || blind.prices, entry.membership == membership || blind.output
+                entry.catalog == site.catalog || blind.prices
             else {
                 misses.append(i)
                 continue
+            }
+            if entry.membership != membership && !blind.output {
+                // Files came or went: still valid when every path the page's links name resolves
+                // as before and no file whose ids it reads changed. A page with a link problem
+                // reads the whole site (its suggestions), so it is checked again.
+                if entry.dependsOnAll || !outputChanges().isEmpty && entry.fragmentFiles.contains(where: outputChanges().contains) {
+                    misses.append(i)
+                    continue
+                }
+                let same = entry.lookups.allSatisfy { lookup in
+                    if let known = resolved[lookup.path] { return known == lookup.file }
+                    let file = output.file(for: lookup.path)
+                    resolved[lookup.path] = .some(file)
+                    return file == lookup.file
+                }
+                guard same else {
+                    misses.append(i)
+                    continue
+                }
+                entry.membership = membership
             }
             if !changedIDFiles.isEmpty, !blind.ids, entry.dependsOnAll || entry.fragmentFiles.contains(where: changedIDFiles.contains) {
                 misses.append(i)
@@ -761,12 +803,16 @@ public final class BuildCache: @unchecked Sendable {
                 let body = checker.checkBody(page)
                 let chrome = checker.checkChrome(page)
                 var fragmentFiles: Set<String> = []
+                var lookups: [(path: String, file: String?)] = []
+                var seen = Set<String>()
                 let hrefs = page.rendered.body.links.map(\.renderedDestination) + page.chrome.links.map(\.value)
                 for href in hrefs {
                     switch LinkResolver.resolve(href, from: page.page.url, allowedSchemes: allowed) {
                     case .samePage: fragmentFiles.insert(page.page.outputPath)
-                    case .local(let path, let fragment) where fragment != nil:
-                        if let file = output.file(for: path) { fragmentFiles.insert(file) }
+                    case .local(let path, let fragment):
+                        let file = output.file(for: path)
+                        if seen.insert(path).inserted { lookups.append((path, file)) }
+                        if fragment != nil, let file { fragmentFiles.insert(file) }
                     default: break
                     }
                 }
@@ -774,7 +820,7 @@ public final class BuildCache: @unchecked Sendable {
                     !priceChecker.check(PriceChecker.Unit(text: text.text, splitSentences: true) { _ in SourcePosition(file: "") }).isEmpty
                 }
                 return CheckEntry(
-                    renderSerial: serial, env: env, catalog: catalog, membership: membership, fragmentFiles: Array(fragmentFiles),
+                    renderSerial: serial, env: env, catalog: catalog, membership: membership, lookups: lookups, fragmentFiles: Array(fragmentFiles),
                     dependsOnAll: !body.isEmpty || !chrome.isEmpty, diagnostics: body + SiteBuilder.checkPrices(page, with: priceChecker),
                     chrome: chrome, flagged: flagged)
             }
@@ -800,6 +846,7 @@ public final class BuildCache: @unchecked Sendable {
             checks = checks.filter { kept.contains($0.key) }
         }
         statistics.checked = misses.count
+        lastOutputIndex = output
         return checked
     }
 
