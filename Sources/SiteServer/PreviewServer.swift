@@ -112,7 +112,7 @@ public final class PreviewServer: Sendable {
         let url = Self.browserURL(host: configuration.host, port: port)
 
         let seenByFirstBuild = changeCount.current
-        onEvent(.built(await rebuild()))
+        await rebuild()
 
         let debounceTask = Task { [self] in await debounceLoop(signals, builtUpTo: seenByFirstBuild) }
         let pingTask = Task { [hub] in
@@ -146,12 +146,13 @@ public final class PreviewServer: Sendable {
     }
 
     /// Reads and builds the site now (walking both folders), and tells open pages to reload when
-    /// anything changed.
+    /// anything changed; the build is reported to `onEvent` first.
     @discardableResult
     public func rebuild() async -> PreviewBuildReport {
         await build(walkingEverything: true)
     }
 
+    @discardableResult
     private func build(walkingEverything: Bool) async -> PreviewBuildReport {
         await withCheckedContinuation { continuation in
             buildQueue.async { continuation.resume(returning: self.buildNow(walkingEverything: walkingEverything)) }
@@ -175,9 +176,8 @@ public final class PreviewServer: Sendable {
             // Changes already seen by the last build (their signal was buffered meanwhile).
             if upTo == builtUpTo { continue }
             builtUpTo = upTo
-            let report = await build(walkingEverything: false)
+            await build(walkingEverything: false)
             if running.withLock({ $0.stopped }) { return }
-            onEvent(.built(report))
         }
     }
 
@@ -229,17 +229,21 @@ public final class PreviewServer: Sendable {
             if changed { s.generation += 1 }
             return (s.token, s.lastGood != nil)
         }
-        if changed { hub.publish(token: token) }
         let number = builds.withLock { n -> Int in
             n += 1
             return n
         }
-        return PreviewBuildReport(
+        let report = PreviewBuildReport(
             number: number, pageCount: result.pageCount, fileCount: result.files.count,
             readSeconds: Self.seconds(read - start), buildSeconds: Self.seconds(built - read),
             diagnostics: result.diagnostics, changed: changed, diagnosticsChanged: diagnosticsChanged,
             hasGoodBuild: hasGoodBuild, sources: snapshot.sources, work: cache.statistics, readChangedFilesOnly: readChangedFilesOnly,
             timings: result.timings + [("snapshot", Self.seconds(built - snapshotStart))])
+        // Reported before pages hear of it, so whoever reloads finds the report (the terminal's
+        // diagnostics, a test's expectations) already given.
+        if !running.withLock({ $0.stopped }) { onEvent(.built(report)) }
+        if changed { hub.publish(token: token) }
+        return report
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -226,6 +226,9 @@ public final class BuildCache: @unchecked Sendable {
         index.combine(page.source.relativePath)
         index.combine(page.source.displayPath)
         index.combine(page.url)
+        // Where a duplicate URL is reported: the `slug:` or `url:` that chose it, else the file.
+        index.combine(page.frontMatter["slug"]?.position)
+        index.combine(page.frontMatter["url"]?.position)
         for alias in page.aliases {
             index.combine(alias.url)
             index.combine(alias.position)
@@ -381,12 +384,14 @@ public final class BuildCache: @unchecked Sendable {
         return value
     }
 
-    private var themeEntry: (templates: [SourceFile], value: (Theme, [Diagnostic]))?
+    private var themeEntry: (templates: [SourceFile], readErrors: [Diagnostic], value: (Theme, [Diagnostic]))?
 
-    func theme(_ templates: [SourceFile]) -> (Theme, [Diagnostic]) {
-        if let entry = themeEntry, entry.templates == templates || blind.theme { return entry.value }
-        let value = Theme.load(templates)
-        themeEntry = (templates, value)
+    /// The theme `load` makes from the templates (and what reading the sources reported, which
+    /// the theme's checks may read).
+    func theme(_ templates: [SourceFile], readErrors: [Diagnostic], load: () -> (Theme, [Diagnostic])) -> (Theme, [Diagnostic]) {
+        if let entry = themeEntry, (entry.templates == templates && entry.readErrors == readErrors) || blind.theme { return entry.value }
+        let value = load()
+        themeEntry = (templates, readErrors, value)
         return value
     }
 

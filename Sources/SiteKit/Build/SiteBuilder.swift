@@ -122,7 +122,8 @@ public struct SiteBuilder: Sendable {
         diagnostics.add(contentsOf: priceDiagnostics)
         let (lists, listDiagnostics) = site.map { cache!.lists(pages, site: $0) } ?? DataLists.build(from: pages)
         diagnostics.add(contentsOf: listDiagnostics)
-        let (theme, themeDiagnostics) = cache?.theme(sources.templates) ?? Theme.load(sources.templates)
+        let loadTheme = { Theme.load(sources.templates) }
+        let (theme, themeDiagnostics) = cache?.theme(sources.templates, readErrors: sources.diagnostics, load: loadTheme) ?? loadTheme()
         diagnostics.add(contentsOf: themeDiagnostics)
         let themeIsBroken = themeDiagnostics.contains { $0.code == "template.recursive-partial" || $0.code == "template.error" }
 

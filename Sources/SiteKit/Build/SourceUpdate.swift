@@ -40,6 +40,10 @@ extension SiteSources {
             if exists {
                 let type = info.st_mode & S_IFMT
                 if type != S_IFREG { return nil }
+                // A file that cannot be opened: `read` says so in its own way.
+                let fd = open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+                if fd < 0 { return nil }
+                close(fd)
             } else if errno != ENOENT {
                 return nil
             }
