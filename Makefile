@@ -9,8 +9,7 @@ site: release
 	$(RELEASE_BIN) build
 
 ## make test: install what is missing, run every test (Swift tests, the browser audit, serving under
-## load, then each
-## fuzz target for 30 s); it stops at the first part that fails.
+## load, then each fuzz target for 30 s); it stops at the first part that fails.
 test: unit-test browser-test load-test fuzz-smoke
 
 deps:
