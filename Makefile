@@ -2,14 +2,15 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release/clinic-site
 
-.PHONY: site test deps release check unit-test browser-test screenshots bench fuzz clean
+.PHONY: site test deps release check unit-test browser-test screenshots bench clean load-test
 
 ## make site: install what is missing, build the clinic site into output/
 site: release
 	$(RELEASE_BIN) build
 
-## make test: install what is missing, run every test (Swift tests, then the browser audit)
-test: unit-test browser-test
+## make test: install what is missing, run every test (Swift tests, the browser audit, serving under
+## load, then each fuzz target for 30 s); it stops at the first part that fails.
+test: unit-test browser-test load-test fuzz-smoke
 
 deps:
 	@bash scripts/install-deps.sh
@@ -39,6 +40,10 @@ screenshots: release
 
 bench: release
 	python3 scripts/bench.py
+
+## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
+load-test: release
+	bash scripts/load-test.sh $(RELEASE_BIN)
 
 clean:
 	rm -rf .build .build-* screenshots

@@ -15,6 +15,11 @@ public enum MarkdownRenderer {
     /// and rendering stay parallel; only finishing is serialised.
     private static let finishLock = NSLock()
 
+    /// How deeply blocks and inline containers may nest below the document (a list item in a
+    /// list is two levels, a blockquote, a paragraph, an emphasis or a link one each). Deeper parts are left out and reported: later stages (the HTML
+    /// scanner, browsers) walk the HTML recursively, and no page a person writes comes near it.
+    public static let maxDepth = 100
+
     /// Renders `source` to HTML and collects what later checks need.
     /// - Parameters:
     ///   - rewriteLink: maps a link destination as written to the one written into the HTML.
@@ -26,8 +31,11 @@ public enum MarkdownRenderer {
         expandShortcode: (Shortcode) -> ShortcodeExpansion = { _ in .keep }
     ) -> RenderedMarkdown {
         _ = registration
+        // Unsafe rendering: cmark's safe mode blanks `data:` URLs that the site may allow. Raw HTML
+        // is dropped by the walker when it is not allowed, and URLs with a scheme that can run
+        // code are blanked by it unless the site allows the scheme (LinkChecker reports them).
         // Table alignment as style attributes: HTML5 has no `align` attribute.
-        let cmarkOptions = (options.allowRawHTML ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT) | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+        let cmarkOptions = CMARK_OPT_UNSAFE | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
         let (parser, document) = parse(source, cmarkOptions: cmarkOptions)
         defer {
             cmark_node_free(document)
@@ -35,11 +43,13 @@ public enum MarkdownRenderer {
         }
         let walked = withoutActuallyEscaping(rewriteLink) { rewrite in
             withoutActuallyEscaping(expandShortcode) { expand in
-                var walker = TreeWalker(rewriteLink: rewrite, expandShortcode: expand, cmarkOptions: cmarkOptions)
-                walker.walkBlock(document)
+                var walker = TreeWalker(
+                    source: source, options: options, rewriteLink: rewrite, expandShortcode: expand, cmarkOptions: cmarkOptions)
+                walker.problems = cutTooDeep(document, depthOfRoot: 0).map { MarkdownProblem(kind: .tooDeep, position: $0) }
+                walker.walk(document)
                 return RenderedMarkdown(
                     html: "", headings: walker.headings, links: walker.links,
-                    textBlocks: walker.textBlocks, shortcodes: walker.shortcodes)
+                    textBlocks: walker.textBlocks, shortcodes: walker.shortcodes, problems: walker.problems)
             }
         }
         let rendered = cmark_render_html(document, cmarkOptions, cmark_parser_get_syntax_extensions(parser))!
@@ -48,6 +58,62 @@ public enum MarkdownRenderer {
         var result = walked
         result.html = html
         return result
+    }
+
+    /// Removes every container nested deeper than `maxDepth` (with everything inside it) and returns
+    /// where each removed part started. `depthOfRoot` is the depth `root` has (0 for a document).
+    /// Iterative (cmark's iterator): a page may nest thousands of levels.
+    static func cutTooDeep(_ root: OpaquePointer, depthOfRoot: Int) -> [LineColumn] {
+        guard let iterator = cmark_iter_new(root) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        var cut: [OpaquePointer] = []
+        var depth = depthOfRoot - 1  // the depth of the innermost container entered
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { break }
+            if event == CMARK_EVENT_EXIT {
+                depth -= 1
+                continue
+            }
+            // Leaves (text, code) hold nothing: only containers deepen the nesting.
+            if isLeaf(node) { continue }
+            if depth + 1 > maxDepth {
+                cut.append(node)
+                // Skip what is inside: the iterator moves on from the node's exit.
+                cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
+                continue
+            }
+            depth += 1
+        }
+        var positions: [LineColumn] = []
+        for node in cut {
+            // The first ancestor with a position (autolinks of the extension have none).
+            var current: OpaquePointer? = node
+            var at: LineColumn?
+            while let n = current, at == nil {
+                let line = Int(cmark_node_get_start_line(n))
+                let column = Int(cmark_node_get_start_column(n))
+                if line > 0 && column > 0 { at = LineColumn(line: line, column: column) }
+                current = cmark_node_parent(n)
+            }
+            let position = at ?? LineColumn(line: 1, column: 1)
+            if positions.last != position { positions.append(position) }
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        }
+        return positions
+    }
+
+    /// Nodes that cmark's iterator enters but never exits.
+    static func isLeaf(_ node: OpaquePointer) -> Bool {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_HTML_BLOCK, CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_CODE_BLOCK, CMARK_NODE_TEXT,
+            CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE:
+            return true
+        default:
+            return false
+        }
     }
 
     static func parse(_ source: String, cmarkOptions: Int32) -> (OpaquePointer, OpaquePointer) {
@@ -71,54 +137,96 @@ public enum MarkdownRenderer {
     }
 }
 
+
 /// Walks a parsed tree once, editing it in place and collecting headings, links and text.
+///
+/// The walk never recurses: blocks and inlines are visited from explicit stacks, so nesting costs
+/// heap, not stack (pages render on worker threads with small stacks).
 private struct TreeWalker {
     // The closures live only as long as one render (see `withoutActuallyEscaping` above).
     let rewriteLink: (String) -> String
     let expandShortcode: (Shortcode) -> ShortcodeExpansion
     let cmarkOptions: Int32
+    let options: MarkdownOptions
+    let source: String
 
     var headings: [MarkdownHeading] = []
     var links: [MarkdownLink] = []
     var textBlocks: [TextBlock] = []
     var shortcodes: [Shortcode] = []
+    var problems: [MarkdownProblem] = []
     var slugger = Slugger()
+
+    /// Nodes that a block shortcode inserted: every position in them is the shortcode's.
+    struct Expansion {
+        var position: LineColumn
+        /// Whether their text is prose for the checks (a shared list) or made from data (the price table).
+        var collectsText: Bool
+    }
+    private var expansion: Expansion?
 
     /// The text block being collected, and its runs.
     private var blockText = ""
     private var blockRuns: [(offset: Int, position: LineColumn)] = []
+    /// The text a reader sees in the block being collected (shortcodes expanded, alt texts
+    /// included, breaks as spaces): heading ids and link texts are cut from it.
+    private var visibleText: [UInt8] = []
+    /// How far angle autolinks have been found in the block being collected.
+    private var autolinkCursor: (line: Int, column: Int) = (0, 0)
+    /// UTF-8 offsets of the source's lines, made the first time an autolink needs them, and the
+    /// `<…>` spans of the last line an autolink was looked up on.
+    private var lineStarts: [Int]?
+    private var angleSpans: (line: Int, spans: [[UInt8]: [Int]])?
+
+    /// A link's text is used for the missing-alt check and messages: its start is enough, and
+    /// nested images would otherwise make the texts quadratic in size.
+    static let maxLinkText = 1_000
 
     init(
+        source: String, options: MarkdownOptions,
         rewriteLink: @escaping (String) -> String,
         expandShortcode: @escaping (Shortcode) -> ShortcodeExpansion,
         cmarkOptions: Int32
     ) {
+        self.source = source
+        self.options = options
         self.rewriteLink = rewriteLink
         self.expandShortcode = expandShortcode
         self.cmarkOptions = cmarkOptions
     }
 
-    mutating func walkBlock(_ node: OpaquePointer) {
-        switch cmark_node_get_type(node) {
-        case CMARK_NODE_PARAGRAPH:
-            if expandStandaloneShortcode(node) { return }
-            collectText(of: node, kind: .paragraph)
-        case CMARK_NODE_HEADING:
-            collectText(of: node, kind: .heading)
-            giveHeadingAnID(node)
-        case CMARK_NODE_HTML_BLOCK:
-            removeIfComment(node)
-        case CMARK_NODE_CODE_BLOCK, CMARK_NODE_THEMATIC_BREAK:
-            return
-        default:
-            if ["table_row", "table_header"].contains(typeName(node)) {
-                collectText(of: node, kind: .tableRow)
-                return
-            }
-            var child = cmark_node_first_child(node)
-            while let current = child {
-                child = cmark_node_next(current)
-                walkBlock(current)
+    // MARK: Blocks
+
+    /// Visits every block under `root` in document order.
+    mutating func walk(_ root: OpaquePointer) {
+        var stack: [(node: OpaquePointer, expansion: Expansion?)] = [(root, nil)]
+        while let (node, context) = stack.popLast() {
+            expansion = context
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_PARAGRAPH:
+                if context == nil, let (inserted, inner) = expandStandaloneShortcode(node) {
+                    for child in inserted.reversed() { stack.append((child, inner)) }
+                    continue
+                }
+                collectText(of: node, kind: .paragraph)
+            case CMARK_NODE_HEADING:
+                collectText(of: node, kind: .heading)
+                giveHeadingAnID(node)
+            case CMARK_NODE_HTML_BLOCK:
+                handleRawHTML(node)
+            case CMARK_NODE_CODE_BLOCK, CMARK_NODE_THEMATIC_BREAK:
+                continue
+            default:
+                if ["table_row", "table_header"].contains(typeName(node)) {
+                    collectText(of: node, kind: .tableRow)
+                    continue
+                }
+                // Last child first, so that the first is visited first.
+                var child = cmark_node_last_child(node)
+                while let current = child {
+                    stack.append((current, context))
+                    child = cmark_node_previous(current)
+                }
             }
         }
     }
@@ -128,43 +236,89 @@ private struct TreeWalker {
     private mutating func collectText(of node: OpaquePointer, kind: TextBlock.Kind) {
         blockText = ""
         blockRuns = []
+        visibleText = []
         let fallback = position(of: node) ?? LineColumn(line: 1, column: 1)
+        autolinkCursor = (0, 0)
         walkInlines(node, fallback: fallback)
+        guard expansion?.collectsText ?? true else { return }
         if blockText.utf8.contains(where: { $0 != 32 && $0 != 9 }) {
-            textBlocks.append(TextBlock(kind: kind, text: blockText, runs: blockRuns))
+            textBlocks.append(TextBlock(kind: kind, text: blockText, runs: blockRuns, fixedPosition: expansion != nil))
         }
     }
 
+    private enum InlineStep {
+        /// Visit a node; `fallback` is the position of the nearest enclosing node that has one.
+        case enter(OpaquePointer, fallback: LineColumn)
+        /// A link's children are done: its text is the visible text from `textStart` on.
+        case exitLink(index: Int, textStart: Int)
+    }
+
+    /// Visits the inlines under `parent` in document order.
     private mutating func walkInlines(_ parent: OpaquePointer, fallback: LineColumn) {
-        var child = cmark_node_first_child(parent)
-        while let node = child {
-            child = cmark_node_next(node)
-            let here = position(of: node) ?? fallback
-            switch cmark_node_get_type(node) {
-            case CMARK_NODE_TEXT:
-                handleText(node, at: here)
-            case CMARK_NODE_CODE:
-                appendRun(literal(node), at: here)
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                blockText += " "
-            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-                let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                let rewritten = rewriteLink(destination)
-                if rewritten != destination { cmark_node_set_url(node, rewritten) }
-                let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
-                let autolink = position(of: node) == nil
-                links.append(
-                    MarkdownLink(
-                        kind: isImage ? .image : (autolink ? .autolink : .link),
-                        destination: destination, renderedDestination: rewritten,
-                        text: plainText(node), position: here))
-                walkInlines(node, fallback: here)
-            case CMARK_NODE_HTML_INLINE:
-                removeIfComment(node)
-            default:
-                walkInlines(node, fallback: here)
+        var stack: [InlineStep] = []
+        pushChildren(of: parent, fallback: fallback, on: &stack)
+        while let step = stack.popLast() {
+            switch step {
+            case .exitLink(let index, let start):
+                let end = min(visibleText.count, start + Self.maxLinkText)
+                links[index].text = String(decoding: visibleText[start..<end], as: UTF8.self)
+            case .enter(let node, let fallback):
+                let here = position(of: node) ?? fallback
+                switch cmark_node_get_type(node) {
+                case CMARK_NODE_TEXT:
+                    handleText(node, at: here)
+                case CMARK_NODE_CODE:
+                    let code = literal(node)
+                    appendRun(code, at: here)
+                    visibleText.append(contentsOf: code.utf8)
+                case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                    blockText += " "
+                    visibleText.append(32)
+                case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                    let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                    let rewritten = rewriteLink(destination)
+                    let written = Self.runsCode(rewritten, allowed: options.allowedSchemes) ? "" : rewritten
+                    if written != destination { cmark_node_set_url(node, written) }
+                    let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
+                    // The extension's autolinks (`https://…`, `www.…`) have no position.
+                    let autolink = sourcePosition(of: node) == nil
+                    links.append(
+                        MarkdownLink(
+                            kind: isImage ? .image : (autolink ? .autolink : .link),
+                            destination: destination, renderedDestination: rewritten,
+                            text: "", position: isImage || autolink ? here : linkPosition(node, destination: destination, reported: here)))
+                    stack.append(.exitLink(index: links.count - 1, textStart: visibleText.count))
+                    pushChildren(of: node, fallback: here, on: &stack)
+                case CMARK_NODE_HTML_INLINE:
+                    handleRawHTML(node)
+                default:
+                    pushChildren(of: node, fallback: here, on: &stack)
+                }
             }
         }
+    }
+
+    private func pushChildren(of node: OpaquePointer, fallback: LineColumn, on stack: inout [InlineStep]) {
+        var child = cmark_node_last_child(node)
+        while let current = child {
+            stack.append(.enter(current, fallback: fallback))
+            child = cmark_node_previous(current)
+        }
+    }
+
+    /// Schemes that cmark's safe mode blanks (`data:` but for PNG, GIF, JPEG and WebP images).
+    /// Such a URL is reported by LinkChecker; blanking it too means that an exempted error
+    /// (`<!-- ignore: link -->`) still cannot publish a script.
+    static func runsCode(_ url: String, allowed: Set<String>) -> Bool {
+        let bytes = url.utf8.drop { $0 <= 32 }
+        guard let colon = bytes.prefix(16).firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let scheme = String(decoding: bytes[bytes.startIndex..<colon], as: UTF8.self).lowercased()
+        guard ["javascript", "vbscript", "file", "data"].contains(scheme), !allowed.contains(scheme) else { return false }
+        if scheme == "data" {
+            let rest = String(decoding: bytes[bytes.index(after: colon)...].prefix(10), as: UTF8.self).lowercased()
+            return !["image/png", "image/gif", "image/jpeg", "image/webp"].contains(where: rest.hasPrefix)
+        }
+        return true
     }
 
     private mutating func appendRun(_ text: String, at position: LineColumn) {
@@ -178,6 +332,7 @@ private struct TreeWalker {
         let found = ShortcodeScanner.scan(text)
         guard !found.isEmpty else {
             appendRun(text, at: start)
+            visibleText.append(contentsOf: text.utf8)
             return
         }
         var output = ""
@@ -185,80 +340,106 @@ private struct TreeWalker {
         for match in found {
             let before = String(text.utf8[cursor..<match.range.lowerBound])!
             let offset = text.utf8.distance(from: text.utf8.startIndex, to: cursor)
-            appendRun(before, at: LineColumn(line: start.line, column: start.column + offset))
+            appendRun(before, at: shifted(start, by: offset))
             output += before
-            let column = start.column + text.utf8.distance(from: text.utf8.startIndex, to: match.range.lowerBound)
+            let column = text.utf8.distance(from: text.utf8.startIndex, to: match.range.lowerBound)
             let shortcode = Shortcode(
-                name: match.name, argument: match.argument,
-                position: LineColumn(line: start.line, column: column), standsAlone: false)
+                name: match.name, argument: match.argument, position: shifted(start, by: column), standsAlone: false)
             shortcodes.append(shortcode)
             switch expandShortcode(shortcode) {
             case .text(let replacement): output += replacement
-            case .markdown, .keep: output += String(text.utf8[match.range])!
+            case .markdown, .generatedMarkdown, .keep: output += String(text.utf8[match.range])!
             }
             cursor = match.range.upperBound
         }
         let rest = String(text.utf8[cursor...])!
-        appendRun(rest, at: LineColumn(line: start.line, column: start.column + text.utf8.distance(from: text.utf8.startIndex, to: cursor)))
+        appendRun(rest, at: shifted(start, by: text.utf8.distance(from: text.utf8.startIndex, to: cursor)))
         output += rest
+        visibleText.append(contentsOf: output.utf8)
         cmark_node_set_literal(node, output)
     }
 
-    /// A paragraph that is one shortcode alone may expand to blocks (a list, say).
-    private mutating func expandStandaloneShortcode(_ paragraph: OpaquePointer) -> Bool {
+    /// `position` moved `offset` bytes to the right, except inside an expansion (all at the shortcode).
+    private func shifted(_ position: LineColumn, by offset: Int) -> LineColumn {
+        expansion == nil ? LineColumn(line: position.line, column: position.column + offset) : position
+    }
+
+    /// A paragraph that is one shortcode alone may expand to blocks (a list, say): they replace the
+    /// paragraph, and are returned to be walked, with how.
+    private mutating func expandStandaloneShortcode(_ paragraph: OpaquePointer) -> ([OpaquePointer], Expansion)? {
         guard let only = cmark_node_first_child(paragraph), cmark_node_next(only) == nil,
             cmark_node_get_type(only) == CMARK_NODE_TEXT
-        else { return false }
+        else { return nil }
         let text = literal(only)
         let found = ShortcodeScanner.scan(text)
         guard found.count == 1, let match = found.first,
             String(text.utf8[match.range])! == text.trimmingCharacters(in: .whitespaces)
-        else { return false }
+        else { return nil }
         let start = position(of: only) ?? position(of: paragraph) ?? LineColumn(line: 1, column: 1)
         let leading = text.utf8.distance(from: text.utf8.startIndex, to: match.range.lowerBound)
-        let shortcode = Shortcode(
-            name: match.name, argument: match.argument,
-            position: LineColumn(line: start.line, column: start.column + leading), standsAlone: true)
+        let at = LineColumn(line: start.line, column: start.column + leading)
+        let shortcode = Shortcode(name: match.name, argument: match.argument, position: at, standsAlone: true)
+        shortcodes.append(shortcode)
+        let markdown: String
+        let expansion: Expansion
         switch expandShortcode(shortcode) {
         case .keep:
-            shortcodes.append(shortcode)
-            return true
+            return ([], Expansion(position: at, collectsText: false))
         case .text(let replacement):
-            shortcodes.append(shortcode)
             cmark_node_set_literal(only, replacement)
-            return true
-        case .markdown(let markdown):
-            shortcodes.append(shortcode)
-            let (parser, fragment) = MarkdownRenderer.parse(markdown, cmarkOptions: cmarkOptions)
-            var child = cmark_node_first_child(fragment)
-            while let node = child {
-                child = cmark_node_next(node)
-                cmark_node_unlink(node)
-                cmark_node_insert_before(paragraph, node)
-            }
-            cmark_node_free(fragment)
-            cmark_parser_free(parser)
-            cmark_node_unlink(paragraph)
-            cmark_node_free(paragraph)
-            return true
+            return ([], Expansion(position: at, collectsText: false))
+        case .markdown(let text):
+            (markdown, expansion) = (text, Expansion(position: at, collectsText: true))
+        case .generatedMarkdown(let text):
+            (markdown, expansion) = (text, Expansion(position: at, collectsText: false))
         }
+        let (parser, fragment) = MarkdownRenderer.parse(markdown, cmarkOptions: cmarkOptions)
+        // The fragment's blocks take the paragraph's place, so they nest as deeply as it does.
+        var depth = 0
+        var up = cmark_node_parent(paragraph)
+        while let node = up {
+            depth += 1
+            up = cmark_node_parent(node)
+        }
+        if !MarkdownRenderer.cutTooDeep(fragment, depthOfRoot: depth - 1).isEmpty {
+            problems.append(MarkdownProblem(kind: .tooDeep, position: at))
+        }
+        var inserted: [OpaquePointer] = []
+        var child = cmark_node_first_child(fragment)
+        while let node = child {
+            child = cmark_node_next(node)
+            cmark_node_unlink(node)
+            cmark_node_insert_before(paragraph, node)
+            inserted.append(node)
+        }
+        cmark_node_free(fragment)
+        cmark_parser_free(parser)
+        cmark_node_unlink(paragraph)
+        cmark_node_free(paragraph)
+        return (inserted, expansion)
     }
 
     /// HTML comments are notes for authors (and exemptions such as `<!-- ignore: price -->`):
-    /// they never reach the page, whatever the raw-HTML setting.
-    private func removeIfComment(_ node: OpaquePointer) {
-        guard literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--") else { return }
-        cmark_node_unlink(node)
-        cmark_node_free(node)
+    /// they never reach the page, whatever the raw-HTML setting. Other raw HTML is replaced by
+    /// cmark's own placeholder unless the site allows it (the render itself is unsafe).
+    private func handleRawHTML(_ node: OpaquePointer) {
+        let isComment = literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--")
+        if isComment {
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+        } else if !options.allowRawHTML {
+            cmark_node_set_literal(node, "<!-- raw HTML omitted -->")
+        }
     }
 
     // MARK: Headings
 
     /// Replaces a heading with `<hN id="…">`: a custom block (for the line breaks around it)
-    /// holding a custom inline that prints the tags and keeps the heading's inlines.
+    /// holding a custom inline that prints the tags and keeps the heading's inlines. Its text is
+    /// the visible text just collected.
     private mutating func giveHeadingAnID(_ heading: OpaquePointer) {
         let level = Int(cmark_node_get_heading_level(heading))
-        let text = plainText(heading).trimmingCharacters(in: .whitespaces)
+        let text = String(decoding: visibleText, as: UTF8.self).trimmingCharacters(in: .whitespaces)
         let id = slugger.unique(text)
         headings.append(
             MarkdownHeading(
@@ -283,9 +464,91 @@ private struct TreeWalker {
         cmark_node_free(heading)
     }
 
+    // MARK: Positions
+
+    /// cmark-gfm 0.29 gives an angle autolink (`<scheme:…>`) on a paragraph's continuation line
+    /// a column shifted by the earlier lines (its line is right). When the source at the
+    /// reported column is not `[` (a link) or `<` + the link's text + `>`, the autolink is looked
+    /// up on its line, after the previous one found there and not after the reported column.
+    private mutating func linkPosition(_ node: OpaquePointer, destination: String, reported: LineColumn) -> LineColumn {
+        guard expansion == nil, let first = cmark_node_first_child(node), cmark_node_next(first) == nil,
+            cmark_node_get_type(first) == CMARK_NODE_TEXT
+        else { return reported }
+        // An autolink's text is its destination (without `mailto:` for an address).
+        let text = literal(first)
+        guard destination == text || destination == "mailto:" + text else { return reported }
+        let needle = Array(("<" + text + ">").utf8)
+        let starts = sourceLineStarts()
+        let bytes = source.utf8
+        func matches(line: Int, column: Int) -> Bool {
+            guard line >= 1, line <= starts.count else { return false }
+            let offset = starts[line - 1] + column - 1
+            guard offset >= 0, offset + needle.count <= bytes.count else { return false }
+            let from = bytes.index(bytes.startIndex, offsetBy: offset)
+            return bytes[from...].starts(with: needle)
+        }
+        func found(_ at: LineColumn) -> LineColumn {
+            autolinkCursor = (at.line, at.column + needle.count)
+            return at
+        }
+        if matches(line: reported.line, column: reported.column) { return found(reported) }
+        guard reported.line >= 1, reported.line <= starts.count else { return reported }
+        let offset = starts[reported.line - 1] + reported.column - 1
+        if offset < bytes.count, bytes[bytes.index(bytes.startIndex, offsetBy: offset)] == UInt8(ascii: "[") { return reported }
+        // The line is right, only the column is off: look the autolink up among the line's
+        // `<…>` spans (made once per line, so many autolinks on one line stay linear).
+        if angleSpans?.line != reported.line {
+            let start = starts[reported.line - 1]
+            let end = reported.line < starts.count ? starts[reported.line] : bytes.count
+            angleSpans = (reported.line, Self.angleSpans(in: bytes, from: start, to: end))
+        }
+        let after = autolinkCursor.line == reported.line ? autolinkCursor.column : 0
+        guard let columns = angleSpans?.spans[needle], let column = columns.first(where: { $0 >= after && $0 <= reported.column }) else {
+            return reported
+        }
+        return found(LineColumn(line: reported.line, column: column))
+    }
+
+    /// Every `<…>` in `bytes[from..<to]` (one line) without a space, `<` or `>` inside, with the
+    /// columns where it starts.
+    static func angleSpans(in bytes: String.UTF8View, from: Int, to: Int) -> [[UInt8]: [Int]] {
+        let line = Array(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])
+        var spans: [[UInt8]: [Int]] = [:]
+        var i = 0
+        while i < line.count {
+            guard line[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < line.count, line[j] != UInt8(ascii: ">"), line[j] != UInt8(ascii: "<"), line[j] > 32 { j += 1 }
+            if j < line.count, line[j] == UInt8(ascii: ">") {
+                spans[Array(line[i...j]), default: []].append(i + 1)
+                i = j + 1
+            } else {
+                i = j
+            }
+        }
+        return spans
+    }
+
+    private mutating func sourceLineStarts() -> [Int] {
+        if let lineStarts { return lineStarts }
+        var starts = [0]
+        for (offset, byte) in source.utf8.enumerated() where byte == 10 { starts.append(offset + 1) }
+        lineStarts = starts
+        return starts
+    }
+
     // MARK: Node helpers
 
+    /// Where `node` is in the page's source: its own position, or inside an expansion the shortcode's.
     private func position(of node: OpaquePointer) -> LineColumn? {
+        if let expansion { return expansion.position }
+        return sourcePosition(of: node)
+    }
+
+    private func sourcePosition(of node: OpaquePointer) -> LineColumn? {
         let line = Int(cmark_node_get_start_line(node))
         let column = Int(cmark_node_get_start_column(node))
         return line > 0 && column > 0 ? LineColumn(line: line, column: column) : nil
@@ -297,20 +560,5 @@ private struct TreeWalker {
 
     private func typeName(_ node: OpaquePointer) -> String {
         cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
-    }
-
-    /// The text a reader sees in `node`: text and code literals, breaks as spaces.
-    private func plainText(_ node: OpaquePointer) -> String {
-        var out = ""
-        var child = cmark_node_first_child(node)
-        while let current = child {
-            switch cmark_node_get_type(current) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += literal(current)
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
-            default: out += plainText(current)
-            }
-            child = cmark_node_next(current)
-        }
-        return out
     }
 }

@@ -44,23 +44,36 @@ public struct TextBlock: Sendable, Hashable {
     public var text: String
     /// Where each run of `text` starts: its UTF-8 offset in `text` and its source position.
     public var runs: [(offset: Int, position: LineColumn)]
+    /// True for text that a block shortcode inserted (a `{{list ID}}`): it is not in the page's
+    /// source, so every offset is at its run's position (the shortcode's), not columns after it.
+    public var fixedPosition: Bool
 
-    public init(kind: Kind, text: String, runs: [(offset: Int, position: LineColumn)]) {
+    public init(kind: Kind, text: String, runs: [(offset: Int, position: LineColumn)], fixedPosition: Bool = false) {
         self.kind = kind
         self.text = text
         self.runs = runs
+        self.fixedPosition = fixedPosition
     }
 
     /// The source position of the byte at `utf8Offset` in `text`.
     public func position(atUTF8Offset utf8Offset: Int) -> LineColumn {
-        var best = runs.first ?? (0, LineColumn(line: 1, column: 1))
-        for run in runs where run.offset <= utf8Offset { best = run }
+        guard !runs.isEmpty else { return LineColumn(line: 1, column: 1 + utf8Offset) }
+        // The last run starting at or before the offset (runs are in order): binary search, since
+        // a paragraph may hold thousands of runs and of amounts.
+        var low = 0
+        var high = runs.count
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if runs[middle].offset <= utf8Offset { low = middle } else { high = middle }
+        }
+        let best = runs[low]
+        if fixedPosition { return best.position }
         return LineColumn(line: best.position.line, column: best.position.column + (utf8Offset - best.offset))
     }
 
     public static func == (a: TextBlock, b: TextBlock) -> Bool {
         a.kind == b.kind && a.text == b.text && a.runs.map(\.offset) == b.runs.map(\.offset)
-            && a.runs.map(\.position) == b.runs.map(\.position)
+            && a.runs.map(\.position) == b.runs.map(\.position) && a.fixedPosition == b.fixedPosition
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -83,7 +96,11 @@ public enum ShortcodeExpansion: Sendable, Hashable {
     /// Plain text, escaped in the HTML.
     case text(String)
     /// Markdown parsed and put in place of the paragraph (only when the shortcode stands alone).
+    /// Its links are rewritten and checked, and its text is checked, all at the shortcode.
     case markdown(String)
+    /// Like `markdown`, for Markdown made from the site's data (the price table): its links are
+    /// rewritten and checked, but its text is not read as prose (its amounts are the prices).
+    case generatedMarkdown(String)
     /// Leave the shortcode as written (an error has been reported).
     case keep
 }
@@ -92,9 +109,31 @@ public enum ShortcodeExpansion: Sendable, Hashable {
 public struct MarkdownOptions: Sendable, Hashable {
     /// Pass raw HTML through (cmark's UNSAFE); off by default, so raw HTML is omitted.
     public var allowRawHTML: Bool
+    /// Lowercase link schemes the site allows although they can carry code or data (`data`):
+    /// written into the HTML as they are. Other `javascript:`, `vbscript:`, `file:` and `data:`
+    /// URLs (but images of common types) are written blank, as cmark's safe mode does, and are
+    /// reported by the link check.
+    public var allowedSchemes: Set<String>
 
-    public init(allowRawHTML: Bool = false) {
+    public init(allowRawHTML: Bool = false, allowedSchemes: Set<String> = []) {
         self.allowRawHTML = allowRawHTML
+        self.allowedSchemes = Set(allowedSchemes.map { $0.lowercased() })
+    }
+}
+
+/// A problem in the Markdown itself, found while rendering.
+public struct MarkdownProblem: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Blocks or inlines nested deeper than `MarkdownRenderer.maxDepth`: the deeper part is left out.
+        case tooDeep
+    }
+    public var kind: Kind
+    /// Where the part left out starts (or the shortcode that inserted it).
+    public var position: LineColumn
+
+    public init(kind: Kind, position: LineColumn) {
+        self.kind = kind
+        self.position = position
     }
 }
 
@@ -105,6 +144,8 @@ public struct RenderedMarkdown: Sendable {
     public var links: [MarkdownLink]
     public var textBlocks: [TextBlock]
     public var shortcodes: [Shortcode]
+    /// Problems found while rendering (nesting too deep), in document order.
+    public var problems: [MarkdownProblem] = []
     /// Ids present in the HTML: heading ids (raw HTML ids are found by the site's HTML scan).
     public var ids: [String] { headings.map(\.id) }
 }

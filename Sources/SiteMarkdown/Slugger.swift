@@ -2,7 +2,9 @@
 ///
 /// The rules follow GitHub (and Hugo's `github` anchor style): lowercase, keep letters, digits,
 /// `-` and `_`, turn spaces into `-`, drop every other character. A repeated slug gets `-1`,
-/// `-2`, …; a suffix that would collide with an id already given is skipped.
+/// `-2`, …; a suffix that would collide with an id already given is skipped. A heading that
+/// leaves nothing (`## ???`, an emoji) gets `section` (then `section-1`, …): an empty id is
+/// invalid HTML and no `#link` can name it.
 public struct Slugger: Sendable {
     private var used: Set<String> = []
 
@@ -37,9 +39,13 @@ public struct Slugger: Sendable {
         return out
     }
 
-    /// A slug for `text` that this slugger has not handed out before.
+    /// The id given to a heading whose slug is empty.
+    public static let fallback = "section"
+
+    /// A slug for `text` that this slugger has not handed out before (`fallback` for an empty slug).
     public mutating func unique(_ text: String) -> String {
-        let base = Self.slug(text)
+        let slug = Self.slug(text)
+        let base = slug.isEmpty ? Self.fallback : slug
         if used.insert(base).inserted { return base }
         var n = 1
         while true {

@@ -55,7 +55,13 @@ public struct PreviewBuildReport: Sendable {
     /// errors, pages show them over that build's pages, else as a page of their own.
     public var hasGoodBuild: Bool
     /// Source texts by display path, for `DiagnosticFormatter`'s excerpts.
-    public var sources: [String: String]
+    public var sources: SourceTexts
+    /// What the build did again: pages rendered and checked, of how many (nil without a cache).
+    public var work: BuildCache.Statistics?
+    /// Whether the sources were read again one changed file at a time (rather than walked whole).
+    public var readChangedFilesOnly = false
+    /// Seconds spent in each stage of the build (`serve --timings`).
+    public var timings: [(stage: String, seconds: Double)] = []
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }

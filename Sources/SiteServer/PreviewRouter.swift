@@ -114,7 +114,7 @@ struct PreviewRouter: Sendable {
         } else {
             let latest = view.state.latest
             let overlay = ErrorOverlay(
-                errors: view.errors, warningCount: latest?.diagnostics.warningCount ?? 0,
+                errors: view.errors, warningCount: latest?.warningCount ?? 0,
                 sourceLine: { latest?.sourceLine($0) })
             if let page, !view.neverBuiltWithoutErrors {
                 body = LiveReload.inject(into: page, token: token, overlay: overlay.overlay())

@@ -34,6 +34,11 @@ public final class PreviewServer: Sendable {
     /// Counts change notifications; a burst is over when it stops moving for `debounce`.
     private let changeCount = Locked(0)
     private let builds = Locked(0)
+    /// Files changed since the last build took them.
+    private let pending = Locked(PendingChanges())
+    /// The last build's sources, and what the builds reuse; only the build queue touches them.
+    private let cache = BuildCache()
+    private let lastSources = Locked<SiteSources?>(nil)
 
     public init(configuration: PreviewConfiguration, onEvent: @escaping @Sendable (PreviewEvent) -> Void = { _ in }) {
         self.configuration = configuration
@@ -62,7 +67,8 @@ public final class PreviewServer: Sendable {
 
         // Watch before the first build, so a save during it is not missed.
         let (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let onChange: @Sendable () -> Void = { [changeCount] in
+        let onChange: @Sendable (FileChange) -> Void = { [changeCount, pending] change in
+            pending.withLock { $0.add(change) }
             changeCount.withLock { $0 += 1 }
             signal.yield()
         }
@@ -106,7 +112,7 @@ public final class PreviewServer: Sendable {
         let url = Self.browserURL(host: configuration.host, port: port)
 
         let seenByFirstBuild = changeCount.current
-        onEvent(.built(await rebuild()))
+        await rebuild()
 
         let debounceTask = Task { [self] in await debounceLoop(signals, builtUpTo: seenByFirstBuild) }
         let pingTask = Task { [hub] in
@@ -139,11 +145,17 @@ public final class PreviewServer: Sendable {
         await http?.stop(timeout: 1)
     }
 
-    /// Reads and builds the site now, and tells open pages to reload when anything changed.
+    /// Reads and builds the site now (walking both folders), and tells open pages to reload when
+    /// anything changed; the build is reported to `onEvent` first.
     @discardableResult
     public func rebuild() async -> PreviewBuildReport {
+        await build(walkingEverything: true)
+    }
+
+    @discardableResult
+    private func build(walkingEverything: Bool) async -> PreviewBuildReport {
         await withCheckedContinuation { continuation in
-            buildQueue.async { continuation.resume(returning: self.buildNow()) }
+            buildQueue.async { continuation.resume(returning: self.buildNow(walkingEverything: walkingEverything)) }
         }
     }
 
@@ -164,45 +176,74 @@ public final class PreviewServer: Sendable {
             // Changes already seen by the last build (their signal was buffered meanwhile).
             if upTo == builtUpTo { continue }
             builtUpTo = upTo
-            let report = await rebuild()
+            await build(walkingEverything: false)
             if running.withLock({ $0.stopped }) { return }
-            onEvent(.built(report))
         }
     }
 
-    /// One build, on the build queue.
-    private func buildNow() -> PreviewBuildReport {
+    /// One build, on the build queue: the files that changed are read again (every file when the
+    /// watcher cannot tell which, or `walkingEverything`), then the cache redoes what they affect.
+    private func buildNow(walkingEverything: Bool) -> PreviewBuildReport {
         let clock = ContinuousClock()
         let start = clock.now
-        let sources = SiteSources.read(
-            content: configuration.content, theme: configuration.theme, output: nil, workingDirectory: configuration.workingDirectory)
+        let changes = pending.withLock { p -> PendingChanges in
+            defer { p = PendingChanges() }
+            return p
+        }
+        var sources: SiteSources
+        var readChangedFilesOnly = false
+        if !walkingEverything, !changes.unknown, let previous = lastSources.current,
+            let updated = previous.updated(
+                changed: changes.files, content: configuration.content, theme: configuration.theme,
+                workingDirectory: configuration.workingDirectory)
+        {
+            sources = updated
+            readChangedFilesOnly = true
+        } else {
+            sources = SiteSources.read(
+                content: configuration.content, theme: configuration.theme, output: nil, workingDirectory: configuration.workingDirectory)
+        }
+        lastSources.withLock { $0 = sources }
         let read = clock.now
         let options = SiteBuilder.Options(
             drafts: true, parallel: configuration.parallel, today: configuration.today ?? SiteBuilder.Options.currentDate())
-        let result = SiteBuilder(options: options).build(sources)
-        let snapshot = SiteSnapshot(result: result, sources: sources)
-        let built = clock.now
+        let result = SiteBuilder(options: options, cache: cache).build(sources)
 
         // Compared outside the lock (requests keep being answered); only this queue writes.
+        let snapshotStart = clock.now
         let previous = state.withLock { $0.latest }
+        let snapshot: SiteSnapshot
+        let filesChanged: Bool
+        if let previous, readChangedFilesOnly, let changedFiles = cache.changedFiles {
+            (snapshot, filesChanged) = previous.updated(result: result, sources: sources, changed: changedFiles, touched: changes.files)
+        } else {
+            snapshot = SiteSnapshot(result: result, sources: sources)
+            filesChanged = previous?.files != snapshot.files
+        }
+        let built = clock.now
         let diagnosticsChanged = previous?.diagnostics != snapshot.diagnostics
-        let changed = diagnosticsChanged || previous?.files != snapshot.files
+        let changed = diagnosticsChanged || filesChanged
         let (token, hasGoodBuild) = state.withLock { s -> (String, Bool) in
             s.latest = snapshot
             if !snapshot.hasErrors { s.lastGood = snapshot }
             if changed { s.generation += 1 }
             return (s.token, s.lastGood != nil)
         }
-        if changed { hub.publish(token: token) }
         let number = builds.withLock { n -> Int in
             n += 1
             return n
         }
-        return PreviewBuildReport(
+        let report = PreviewBuildReport(
             number: number, pageCount: result.pageCount, fileCount: result.files.count,
             readSeconds: Self.seconds(read - start), buildSeconds: Self.seconds(built - read),
             diagnostics: result.diagnostics, changed: changed, diagnosticsChanged: diagnosticsChanged,
-            hasGoodBuild: hasGoodBuild, sources: snapshot.sources)
+            hasGoodBuild: hasGoodBuild, sources: snapshot.sources, work: cache.statistics, readChangedFilesOnly: readChangedFilesOnly,
+            timings: result.timings + [("snapshot", Self.seconds(built - snapshotStart))])
+        // Reported before pages hear of it, so whoever reloads finds the report (the terminal's
+        // diagnostics, a test's expectations) already given.
+        if !running.withLock({ $0.stopped }) { onEvent(.built(report)) }
+        if changed { hub.publish(token: token) }
+        return report
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -12,37 +12,84 @@ enum ServedFile: Sendable, Equatable {
 /// One build of the site in memory: its files by output path, and its diagnostics.
 struct SiteSnapshot: Sendable {
     var files: [String: ServedFile]
-    var diagnostics: [Diagnostic]
+    var diagnostics: [Diagnostic] {
+        didSet { countDiagnostics() }
+    }
     var pageCount: Int
     /// Source texts by display path (for the source line under each error in the overlay).
-    var sources: [String: String]
+    var sources: SourceTexts
+    /// Worked out once per build, not per request.
+    private(set) var errors: [Diagnostic] = []
+    private(set) var warningCount = 0
 
-    var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    var hasErrors: Bool { !errors.isEmpty }
 
     init(result: BuildResult, sources siteSources: SiteSources) {
         var files: [String: ServedFile] = [:]
         files.reserveCapacity(result.files.count)
-        for file in result.files {
-            switch file.contents {
-            case .text(let text):
-                files[file.path] = .text(text)
-            case .copy(let url):
-                let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
-                let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
-                let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                files[file.path] = .file(url, size: size, modified: modified)
-            }
-        }
+        for file in result.files { files[file.path] = Self.served(file) }
         self.files = files
         self.diagnostics = result.diagnostics
         self.pageCount = result.pageCount
-        var texts: [String: String] = [:]
-        for file in siteSources.pages + siteSources.templates + Array(siteSources.dataFiles.values) {
-            texts[file.displayPath] = file.text
+        self.sources = SourceTexts(siteSources)
+        countDiagnostics()
+    }
+
+    /// The next build from this one: only `changed` paths (and copied files whose source is among
+    /// `touched`) are looked at again. The paths of `result` must be this snapshot's.
+    func updated(result: BuildResult, sources siteSources: SiteSources, changed: [String], touched: Set<String>) -> (SiteSnapshot, filesChanged: Bool) {
+        var next = self
+        var filesChanged = false
+        for path in changed {
+            if let file = Self.file(at: path, in: result.files) {
+                next.files[path] = Self.served(file)
+                filesChanged = true
+            }
         }
-        if let settings = siteSources.settings { texts[settings.displayPath] = settings.text }
-        self.sources = texts
+        if !touched.isEmpty {
+            for (path, served) in files {
+                guard case .file(let url, _, _) = served, touched.contains(url.standardizedFileURL.path) else { continue }
+                let again = Self.stamp(url)
+                if again != served {
+                    next.files[path] = again
+                    filesChanged = true
+                }
+            }
+        }
+        if result.diagnostics != diagnostics { next.diagnostics = result.diagnostics }
+        next.pageCount = result.pageCount
+        next.sources = SourceTexts(siteSources)
+        return (next, filesChanged)
+    }
+
+    private mutating func countDiagnostics() {
+        errors = diagnostics.filter { $0.severity == .error }
+        warningCount = diagnostics.warningCount
+    }
+
+    /// Binary search in files sorted by path.
+    static func file(at path: String, in files: [OutputFile]) -> OutputFile? {
+        var low = 0
+        var high = files.count
+        while low < high {
+            let mid = (low + high) / 2
+            if files[mid].path < path { low = mid + 1 } else { high = mid }
+        }
+        return low < files.count && files[low].path == path ? files[low] : nil
+    }
+
+    static func served(_ file: OutputFile) -> ServedFile {
+        switch file.contents {
+        case .text(let text): return .text(text)
+        case .copy(let url): return stamp(url)
+        }
+    }
+
+    static func stamp(_ url: URL) -> ServedFile {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? -1
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return .file(url, size: size, modified: modified)
     }
 
     /// The line a diagnostic points at, when known.
@@ -71,4 +118,30 @@ struct PreviewState: Sendable {
     }
 
     var token: String { "\(instance)-\(generation)" }
+}
+
+/// The text of every source file by display path, looked up only when a message shows a line
+/// (the table is made on first use, not at every rebuild).
+public final class SourceTexts: @unchecked Sendable {
+    private let sources: SiteSources
+    private let lock = NSLock()
+    private var table: [String: String]?
+
+    init(_ sources: SiteSources) {
+        self.sources = sources
+    }
+
+    public subscript(displayPath: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        if table == nil {
+            var texts: [String: String] = [:]
+            for file in sources.pages + sources.templates + Array(sources.dataFiles.values) {
+                texts[file.displayPath] = file.text
+            }
+            if let settings = sources.settings { texts[settings.displayPath] = settings.text }
+            table = texts
+        }
+        return table![displayPath]
+    }
 }

@@ -193,7 +193,9 @@ struct Runner {
     }
 }
 
-/// SIGINT and SIGTERM remove a half-written staging folder, then exit 130 / 143.
+/// SIGINT and SIGTERM stop the writer, put away a half-written staging folder, then exit
+/// 130 / 143. The handler runs on a dispatch thread; `StagingCleanup.interrupt` waits for the file
+/// being written and never lets the writer continue.
 enum Interrupts {
     nonisolated(unsafe) static var sources: [DispatchSourceSignal] = []
 
@@ -202,9 +204,14 @@ enum Interrupts {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                StagingCleanup.shared.clean()
-                FileHandle.standardError.write(Data("clinic-site: interrupted; the output folder is unchanged\n".utf8))
-                exit(code)
+                StagingCleanup.shared.interrupt { outputReplaced in
+                    let message =
+                        outputReplaced
+                        ? "clinic-site: interrupted after the new build was put in place\n"
+                        : "clinic-site: interrupted; the output folder is unchanged\n"
+                    FileHandle.standardError.write(Data(message.utf8))
+                    exit(code)
+                }
             }
             source.resume()
             sources.append(source)

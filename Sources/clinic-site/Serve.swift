@@ -34,6 +34,9 @@ extension ClinicSite {
         @Option(help: ArgumentHelp("The date checks take as today (YYYY-MM-DD); the current date by default.", valueName: "date"))
         var today: String?
 
+        @Flag(help: "Print the time each stage of every build took.")
+        var timings = false
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port takes a number from 0 to 65535, not \(port)") }
             if let today {
@@ -54,7 +57,7 @@ extension ClinicSite {
             configuration.today = today
             if poll { configuration.watch = .poll(interval: .milliseconds(300)) }
 
-            let printer = ServePrinter()
+            let printer = ServePrinter(timings: timings)
             let server = PreviewServer(configuration: configuration) { printer.print($0) }
 
             // main.swift runs commands synchronously: start on a task and wait for it here.
@@ -120,6 +123,13 @@ final class ServeStartup: @unchecked Sendable {
 /// a while, so it happens on a queue of its own, never on the server's threads.
 final class ServePrinter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "clinic-site.serve.print")
+    /// The diagnostics of the last build printed (touched only on `queue`).
+    private var previous: Set<Diagnostic> = []
+    private let timings: Bool
+
+    init(timings: Bool) {
+        self.timings = timings
+    }
 
     /// Prints a line to standard output after everything queued before it.
     func out(_ text: String) {
@@ -138,16 +148,31 @@ final class ServePrinter: @unchecked Sendable {
             err("clinic-site: watching: \(message)\n")
         case .built(let report):
             let sources = report.sources
-            if report.hasErrors || (report.diagnosticsChanged && !report.diagnostics.isEmpty) || report.number == 1 {
-                let formatter = DiagnosticFormatter(format: .human, sourceText: { sources[$0] })
+            let formatter = DiagnosticFormatter(format: .human, sourceText: { sources[$0] })
+            // The first build prints everything; later ones every error, and the warnings that
+            // are new (a site with thousands of warnings would otherwise scroll them all by at
+            // each save).
+            var resolved = 0
+            if report.number == 1 {
                 err(formatter.report(report.diagnostics, pages: report.pageCount))
+            } else if report.hasErrors || report.diagnosticsChanged {
+                let shown = report.diagnostics.filter { $0.severity == .error || !previous.contains($0) }
+                if !shown.isEmpty { err(formatter.report(shown, pages: report.pageCount)) }
+                let now = Set(report.diagnostics)
+                resolved = previous.count { !now.contains($0) && $0.severity != .error }
             }
+            if report.number == 1 || report.diagnosticsChanged { previous = Set(report.diagnostics) }
             let errors = report.diagnostics.errorCount
             let warnings = report.diagnostics.warningCount
             let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-            let time = String(format: "%.2f s (read %.2f s, build %.2f s)", report.seconds, report.readSeconds, report.buildSeconds)
+            let time = String(format: "%.3f s (read %.3f s, build %.3f s)", report.seconds, report.readSeconds, report.buildSeconds)
             let what = report.number == 1 ? "Built" : "Rebuilt"
             var line = "\(what) \(report.pageCount) page\(report.pageCount == 1 ? "" : "s") in \(time): \(counts)"
+            if report.number > 1, let work = report.work {
+                line += " (\(work.rendered) page\(work.rendered == 1 ? "" : "s") rendered, \(work.checked) checked"
+                line += report.readChangedFilesOnly ? ")" : "; every file read)"
+            }
+            if resolved > 0 { line += "; \(resolved) warning\(resolved == 1 ? "" : "s") gone" }
             if errors > 0 {
                 line += report.hasGoodBuild
                     ? "; pages show the errors over their last good version"
@@ -155,6 +180,9 @@ final class ServePrinter: @unchecked Sendable {
             }
             if report.number > 1, !report.changed { line += "; nothing changed" }
             out(line + ".")
+            if timings {
+                out(report.timings.map { String(format: "  %@ %7.4f s", $0.stage.padding(toLength: 24, withPad: " ", startingAt: 0), $0.seconds) }.joined(separator: "\n"))
+            }
         }
     }
 }

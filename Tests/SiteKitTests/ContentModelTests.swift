@@ -179,6 +179,59 @@ import SiteMarkdown
         #expect(on.html(allowed, "index.html")?.contains("<div class=\"x\" id=\"box\">") == true)
         #expect(allowed.diagnostics.isEmpty)
     }
+
+    /// `allowed_schemes: data` used to be read silently as no scheme at all.
+    @Test(arguments: [
+        ("allowed_schemes: data\n", [String](), ["content/_site.yaml:1:18: settings.type"]),
+        ("allowed_schemes: {data: true}\n", [], ["content/_site.yaml:1:18: settings.type"]),
+        ("allowed_schemes: [data, 'ftp:', 3, [x], FTP]\n", ["data", "ftp"], [
+            "content/_site.yaml:1:25: settings.type", "content/_site.yaml:1:33: settings.type", "content/_site.yaml:1:36: settings.type",
+        ]),
+        ("allowed_schemes:\n", [], []),
+        ("allowed_schemes: [Data]\n", ["data"], []),
+    ])
+    func allowedSchemesMustBeAListOfSchemeNames(yaml: String, schemes: [String], expected: [String]) {
+        let (settings, d) = SiteSettings.parse(SourceFile(relativePath: "_site.yaml", displayPath: "content/_site.yaml", text: yaml))
+        #expect(settings.allowedSchemes == schemes)
+        #expect(d.map { "\($0.position): \($0.code)" } == expected)
+    }
+
+    /// A '/' merged with a combining mark is still a '/' on disk: the output path keeps every scalar.
+    @Test(arguments: [
+        ("/", "index.html"), ("/faq/", "faq/index.html"), ("/404.html", "404.html"),
+        ("/\u{301}x/", "\u{301}x/index.html"), ("/a/\u{301}/", "a/\u{301}/index.html"), ("/x\u{600}", "x\u{600}"),
+    ])
+    func outputPathsAreWorkedOutOnBytes(url: String, path: String) {
+        #expect(PageLoader.outputPath(for: url).unicodeScalars.elementsEqual(path.unicodeScalars))
+    }
+
+    @Test(arguments: [("\u{301}x", "/\u{301}x/"), ("/\u{301}x/", "/\u{301}x/"), ("x\u{301}", "/x\u{301}/"), ("/a.b", "/a.b"), ("/\u{301}.b", "/\u{301}.b")])
+    func explicitURLsAreNormalizedOnScalars(raw: String, url: String) {
+        #expect(PageLoader.normalizeExplicitURL(raw).map { Array($0.unicodeScalars) } == Array(url.unicodeScalars))
+    }
+
+    /// A file to copy that cannot be read is found while reading the sources, so `check` (which
+    /// writes nothing) reports it too, at the file, as an environment error (exit 2).
+    @Test(
+        .enabled(if: BadInput.canTestPermissions, "root ignores file permissions, and /usr/bin/setpriv is not there"),
+        arguments: ["check", "build"])
+    func anUnreadableFileToCopyIsReportedAtTheFile(command: String) throws {
+        let root = try BadInput.temporaryFolder("unreadable-static")
+        defer { BadInput.remove(root) }
+        try FileManager.default.copyItem(at: BadInput.sharedTheme, to: root.appendingPathComponent("theme"))
+        let content = root.appendingPathComponent("content")
+        try FileManager.default.createDirectory(at: content.appendingPathComponent("images"), withIntermediateDirectories: true)
+        try page("Home").write(to: content.appendingPathComponent("index.md"), atomically: true, encoding: .utf8)
+        try "PNG".write(to: content.appendingPathComponent("images/photo.png"), atomically: true, encoding: .utf8)
+        #expect(chmod(content.appendingPathComponent("images/photo.png").path, 0) == 0)
+        BadInput.giveToNobody(root)
+        let run = try BadInput.cli([command, "--format", "json", "--today", BadInput.today], in: root, user: .unprivileged)
+        #expect(run.status == 2, "\(run)")
+        let d = try #require(BadInput.diagnostics(run), "\(run)")
+        #expect(d.map(\.line) == ["content/images/photo.png: error: io.unreadable"])
+        #expect(d.first?.message.hasPrefix("cannot read 'content/images/photo.png'") == true)
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
+    }
 }
 
 @Suite struct CrisisDetectorTests {

@@ -81,6 +81,36 @@ import Testing
         #expect(bBefore == bAfter, "an unchanged page was rewritten")
     }
 
+    /// The spare is reused as the next staging folder; a symbolic link planted in it (to a file
+    /// or a folder outside) is removed, never written through or listed into, and the output is
+    /// exactly the build.
+    @Test func linksInTheSpareAreRemovedNotFollowed() throws {
+        let site = try TestSite(["content/index.md": page("Home", "v1"), "content/b.md": page("B")])
+        defer { site.remove() }
+        try site.buildAndWrite()
+        try site.buildAndWrite()  // now .output.previous holds the first build
+        let fm = FileManager.default
+        let victim = site.url("victim.txt")
+        try Data("keep me".utf8).write(to: victim)
+        let outsideFolder = site.url("outside")
+        try fm.createDirectory(at: outsideFolder, withIntermediateDirectories: true)
+        try Data("keep me too".utf8).write(to: outsideFolder.appendingPathComponent("stale.html"))
+        try fm.removeItem(at: site.url(".output.previous/index.html"))
+        try fm.createSymbolicLink(atPath: site.url(".output.previous/index.html").path, withDestinationPath: victim.path)
+        try fm.removeItem(at: site.url(".output.previous/b"))
+        try fm.createSymbolicLink(atPath: site.url(".output.previous/b").path, withDestinationPath: outsideFolder.path)
+        try fm.createSymbolicLink(atPath: site.url(".output.previous/gone").path, withDestinationPath: outsideFolder.path)
+        try site.write("content/index.md", page("Home", "v2"))
+        try site.buildAndWrite()
+        #expect(site.read("victim.txt") == "keep me")
+        #expect(site.read("outside/stale.html") == "keep me too")
+        #expect(site.listing("output") == ["b/index.html", "index.html", "robots.txt", "style.css"])
+        #expect(site.read("output/index.html")?.contains("v2") == true)
+        for path in ["index.html", "b", "gone"] {
+            #expect((try? fm.destinationOfSymbolicLink(atPath: site.url("output/" + path).path)) == nil, "output/\(path) is a link")
+        }
+    }
+
     @Test func aReadOnlyOutputIsAnEnvironmentError() throws {
         guard getuid() != 0 else { return }  // root ignores permissions; the CLI test covers the message
         let site = try TestSite(["content/index.md": page("Home")])

@@ -81,4 +81,88 @@ import Testing
         let at = rows[1].text.utf8.distance(from: rows[1].text.startIndex, to: dollar.lowerBound)
         #expect(rows[1].position(atUTF8Offset: at) == LineColumn(line: 3, column: 23))
     }
+
+    @Test func blockShortcodeExpansionsAreWalkedAtTheShortcodesPosition() throws {
+        let out = MarkdownRenderer.render(
+            "Intro.\n\n  {{list links}}\n", rewriteLink: { $0 == "faq.md" ? "/faq/" : $0 },
+            expandShortcode: { _ in .markdown("- [FAQ](faq.md) costs $5\n- ![](x.png) and {{price a}}\n") })
+        #expect(out.html.contains("<li><a href=\"/faq/\">FAQ</a> costs $5</li>"))
+        #expect(out.links.map(\.renderedDestination) == ["/faq/", "x.png"])
+        #expect(out.links.allSatisfy { $0.position == LineColumn(line: 3, column: 3) })
+        // The list's text is read (every offset at the shortcode), and its shortcodes are expanded.
+        let items = out.textBlocks.filter(\.fixedPosition)
+        #expect(items.map(\.text) == ["FAQ costs $5", " and "])
+        #expect(items[0].position(atUTF8Offset: 10) == LineColumn(line: 3, column: 3))
+        #expect(out.shortcodes.map(\.position) == [LineColumn(line: 3, column: 3), LineColumn(line: 3, column: 3)])
+    }
+
+    @Test func aListThatShowsItselfIsExpandedOnce() {
+        var calls: [Bool] = []
+        let out = MarkdownRenderer.render("{{list loop}}\n", expandShortcode: { shortcode in
+            calls.append(shortcode.standsAlone)
+            return shortcode.standsAlone ? .markdown("{{list loop}}\n") : .keep
+        })
+        // Inside an expansion a block shortcode no longer stands alone (ShortcodeExpander reports it misplaced).
+        #expect(calls == [true, false])
+        #expect(out.html == "<p>{{list loop}}</p>\n")
+    }
+
+    @Test func generatedMarkdownIsWalkedForLinksButNotReadAsText() {
+        let out = MarkdownRenderer.render(
+            "{{table prices}}\n", expandShortcode: { _ in .generatedMarkdown("| a | b |\n|---|---|\n| [x](javascript:alert(1)) | $5 |\n") })
+        #expect(out.links.map(\.destination) == ["javascript:alert(1)"])
+        #expect(out.links.first?.position == LineColumn(line: 1, column: 1))
+        #expect(out.textBlocks.isEmpty)
+        #expect(out.html.contains("<a href=\"\">x</a>"))
+    }
+
+    @Test func urlsThatRunCodeAreWrittenBlankUnlessTheirSchemeIsAllowed() {
+        let source = "[a](javascript:alert(1)) [b](data:text/html,x) ![c](data:image/png;base64,iVBO) [d](VBScript:x) [e](https://x.org/)\n"
+        let out = MarkdownRenderer.render(source)
+        #expect(out.html == "<p><a href=\"\">a</a> <a href=\"\">b</a> <img src=\"data:image/png;base64,iVBO\" alt=\"c\" /> <a href=\"\">d</a> <a href=\"https://x.org/\">e</a></p>\n")
+        // The checks still see the destination as written.
+        #expect(out.links.map(\.renderedDestination) == ["javascript:alert(1)", "data:text/html,x", "data:image/png;base64,iVBO", "VBScript:x", "https://x.org/"])
+        let allowed = MarkdownRenderer.render(source, options: MarkdownOptions(allowedSchemes: ["DATA"]))
+        #expect(allowed.html.contains("<a href=\"data:text/html,x\">b</a>"))
+        #expect(allowed.html.contains("<a href=\"\">a</a>"))
+    }
+
+    @Test func rawHTMLIsReplacedByCmarksPlaceholderAndCommentsDropped() {
+        let out = MarkdownRenderer.render("<div>x</div>\n\nA <b>b</b> <!-- note --> c.\n\n<!-- block -->\n")
+        #expect(out.html == "<!-- raw HTML omitted -->\n<p>A <!-- raw HTML omitted -->b<!-- raw HTML omitted -->  c.</p>\n")
+    }
+
+    @Test(arguments: [
+        ("A first line,\nthen <javascript:alert(1)> and <ftp://example.org/>.\n", [LineColumn(line: 2, column: 6), LineColumn(line: 2, column: 32)]),
+        ("> one\n> two <xy:a> <xy:a>\n> <xy:b>\n", [LineColumn(line: 2, column: 7), LineColumn(line: 2, column: 14), LineColumn(line: 3, column: 3)]),
+        ("- item\n  more <mail@example.org>\n", [LineColumn(line: 2, column: 8)]),
+        ("<xy:a> first\n", [LineColumn(line: 1, column: 1)]),
+        ("A [link](x:y) on one\nand [x:z](x:z) on two\n", [LineColumn(line: 1, column: 3), LineColumn(line: 2, column: 5)]),
+    ])
+    func angleAutolinksAreAtTheirColumnOnContinuationLines(source: String, positions: [LineColumn]) {
+        #expect(MarkdownRenderer.render(source).links.map(\.position) == positions)
+    }
+}
+
+@Suite struct SluggerFallbackTests {
+    @Test func headingsWithoutSlugGetSection() {
+        var s = Slugger()
+        #expect(["???", "Section", "🎉", "", "!!"].map { s.unique($0) } == ["section", "section-1", "section-2", "section-3", "section-4"])
+        let out = MarkdownRenderer.render("## ???\n\n## !!!\n")
+        #expect(out.html == "<h2 id=\"section\">???</h2>\n<h2 id=\"section-1\">!!!</h2>\n")
+    }
+}
+
+@Suite struct AutolinkPositionTests {
+    @Test func manyAutolinksOnContinuationLinesStayLinear() {
+        // Entity-escaped autolinks are not found in the source as written: they keep cmark's
+        // column, and looking them up must not rescan the line for each.
+        let line = String(repeating: "<https://a.b/&amp;> <https://c.d/> ", count: 5_000)
+        let start = Date()
+        let out = MarkdownRenderer.render("First line,\n" + line + "\n")
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(out.links.count == 10_000)
+        #expect(out.links[1].position == LineColumn(line: 2, column: 21))
+        #expect(out.links[9_999].position == LineColumn(line: 2, column: 21 + 35 * 4_999))
+    }
 }

@@ -11,7 +11,9 @@ import FuzzCommon
 //   text between its offsets and holds a digit; each value is a finite number ≥ 0;
 // - the sentence around an offset contains the offset and lies inside the text;
 // - the checker says exactly one thing about each amount (price.literal, price.mismatch or
-//   price.unknown-amount), at the amount's own offset, in order.
+//   price.unknown-amount), at the amount's own offset, in order;
+// - it says what the first, simple and cubic checker said (`referenceCheck` below: every
+//   amount's sentence scanned from scratch, overlaps tested pairwise), code and message alike.
 
 @_cdecl("FuzzAmounts_main")
 func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
@@ -78,5 +80,68 @@ func fuzzAmounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         invariant(d.position.column == a.start + 1, "\(d.code) at column \(d.position.column) for an amount at offset \(a.start)")
     }
     invariant(offsets == amounts.map(\.start), "positions asked for \(offsets), amounts at \(amounts.map(\.start))")
+    let reference = referenceCheck(text, splitSentences: first & 1 == 0)
+    invariant(diagnostics.count == reference.count, "\(diagnostics.count) diagnostics, the reference gives \(reference.count)")
+    for (d, r) in zip(diagnostics, reference) {
+        invariant(d.code == r.code && d.message == r.message && d.suggestion == r.suggestion && d.position == r.position,
+            "\(d.position) \(d.code) \(d.message.debugDescription), the reference: \(r.position) \(r.code) \(r.message.debugDescription)")
+    }
     return 0
+}
+
+/// The checker as first written (before it was made near-linear), kept as the oracle.
+func referenceCheck(_ text: String, splitSentences: Bool) -> [Diagnostic] {
+    let amounts = AmountScanner.scan(text)
+    let bytes = Array(text.utf8)
+    let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+    var result: [Diagnostic] = []
+    for amount in amounts {
+        let at = SourcePosition(file: "content/page.md", line: 1, column: amount.start + 1)
+        let (from, to) = splitSentences ? referenceSentence(around: amount.start, in: bytes) : (0, bytes.count)
+        var named: [(name: String, price: Int, offset: Int)] = []
+        var taken: [Range<Int>] = []
+        for (name, price) in checker.names {
+            let needle = Array(name.utf8)
+            guard !needle.isEmpty, needle.count <= to - from else { continue }
+            var i = from
+            while i + needle.count <= to {
+                if lower[i] == needle[0], Array(lower[i..<(i + needle.count)]) == needle,
+                    i == 0 || !AmountScanner.isWordByte(lower[i - 1]),
+                    i + needle.count == lower.count || !AmountScanner.isWordByte(lower[i + needle.count])
+                {
+                    let range = i..<(i + needle.count)
+                    if !taken.contains(where: { $0.overlaps(range) }) && !range.overlaps(amount.start..<amount.end) {
+                        taken.append(range)
+                        named.append((name, price, i))
+                    }
+                    i += needle.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        let nearest = named.min { abs($0.offset - amount.start) < abs($1.offset - amount.start) }
+        let exact = named.first { checker.catalog.prices[$0.price].amount == amount.value }
+        result.append(checker.diagnose(amount, at: at, named: named, nearest: nearest, exact: exact))
+    }
+    return result
+}
+
+func referenceSentence(around offset: Int, in bytes: [UInt8]) -> (Int, Int) {
+    func isBoundary(_ i: Int) -> Bool {
+        let c = bytes[i]
+        guard c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ";") else { return false }
+        guard i + 1 >= bytes.count || bytes[i + 1] == UInt8(ascii: " ") else { return false }
+        if c == UInt8(ascii: ".") {
+            var j = i
+            while j > 0, AmountScanner.isWordByte(bytes[j - 1]) || bytes[j - 1] == UInt8(ascii: ".") { j -= 1 }
+            if PriceChecker.abbreviations.contains(String(decoding: bytes[j..<i], as: UTF8.self).lowercased()) { return false }
+        }
+        return true
+    }
+    var start = offset
+    while start > 0, !isBoundary(start - 1) { start -= 1 }
+    var end = offset
+    while end < bytes.count, !isBoundary(end) { end += 1 }
+    return (start, min(end + 1, bytes.count))
 }

@@ -7,7 +7,8 @@ import SiteMarkdown
 // Invariants:
 // - a slug holds no character that needs escaping in an HTML attribute or a URL fragment (no
 //   whitespace, no control character, no ASCII punctuation but '-' and '_') and no ASCII capital;
-// - `unique` never hands out one id twice, and gives the bare slug or the slug with "-N";
+// - `unique` never hands out one id twice, never an empty one, and gives the bare slug (or
+//   `Slugger.fallback` for an empty slug) or that with "-N";
 // - the slug of a slug has no more characters than the slug (slugging does not grow text).
 
 @_cdecl("FuzzSlugger_main")
@@ -37,8 +38,11 @@ func fuzzSlugger(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         invariant(Slugger.slug(slug).unicodeScalars.count <= slug.unicodeScalars.count, "re-slugging \(slug.debugDescription) grew it")
         let id = slugger.unique(heading)
         invariant(given.insert(id).inserted, "the id \(id.debugDescription) was handed out twice")
-        if id != slug {
-            invariant(id.hasPrefix(slug + "-") && Int(id.dropFirst(slug.count + 1)) != nil, "id \(id.debugDescription) for slug \(slug.debugDescription)")
+        // A heading that leaves no slug gets the fallback ("section").
+        let base = slug.isEmpty ? Slugger.fallback : slug
+        invariant(!id.isEmpty, "an empty id for \(heading.debugDescription)")
+        if id != base {
+            invariant(id.hasPrefix(base + "-") && Int(id.dropFirst(base.count + 1)) != nil, "id \(id.debugDescription) for slug \(slug.debugDescription)")
         }
     }
     return 0

@@ -65,12 +65,17 @@ public struct SiteBuilder: Sendable {
     }
 
     public var options: Options
+    /// Results of earlier builds to reuse (`clinic-site serve`); the result is the same without.
+    public var cache: BuildCache?
 
-    public init(options: Options = Options()) {
+    public init(options: Options = Options(), cache: BuildCache? = nil) {
         self.options = options
+        self.cache = cache
     }
 
     public func build(_ sources: SiteSources) -> BuildResult {
+        cache?.beginBuild()
+        defer { cache?.endBuild() }
         var clock = StageClock()
         var diagnostics = DiagnosticBag()
         diagnostics.add(contentsOf: sources.diagnostics)
@@ -79,19 +84,23 @@ public struct SiteBuilder: Sendable {
         }
 
         // 1. Settings and pages.
-        let (settings, settingsDiagnostics) = SiteSettings.parse(sources.settings)
+        let (settings, settingsDiagnostics) = cache?.settings(sources.settings) ?? SiteSettings.parse(sources.settings)
         diagnostics.add(contentsOf: settingsDiagnostics)
-        var loaded = sources.pages.parallelMap(parallel: options.parallel) { PageLoader.load($0) }
+        var loaded = cache?.load(sources.pages, parallel: options.parallel)
+            ?? sources.pages.parallelMap(parallel: options.parallel) { PageLoader.load($0) }
         var pages: [Page] = []
         var drafts: [Page] = []
         // The Markdown bodies are only needed to render: kept apart, so that the copies of each
         // page that the index and the templates' child lists hold do not keep them alive.
         var bodies: [String: String] = [:]
         for (page, pageDiagnostics) in loaded {
-            diagnostics.add(contentsOf: pageDiagnostics)
+            // With a cache, per-page diagnostics stay in the cache until the report.
+            if cache == nil { diagnostics.add(contentsOf: pageDiagnostics) }
             guard var page else { continue }
-            bodies[page.source.relativePath] = page.body
-            page.body = ""
+            if cache == nil {
+                bodies[page.source.relativePath] = page.body
+                page.body = ""
+            }
             if page.draft && !options.drafts {
                 drafts.append(page)
             } else {
@@ -103,107 +112,171 @@ public struct SiteBuilder: Sendable {
         clock.lap("load pages")
         // 2. Site-wide data: URLs, prices, shared lists, templates.
         var indexDiagnostics: [Diagnostic] = []
-        let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
+        let builtIndex: SiteIndex?
+        if let cache, let reused = cache.reuseIndex(pages, drafts: drafts) {
+            // The same URLs as last time: the index keeps the same pages.
+            (pages, indexDiagnostics, builtIndex) = (reused.pages, reused.diagnostics, nil)
+        } else {
+            let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
+            cache?.rememberIndex(loaded: pages, drafts: drafts, kept: index.pages, diagnostics: indexDiagnostics)
+            (pages, builtIndex) = (index.pages, index)
+        }
         diagnostics.add(contentsOf: indexDiagnostics)
-        pages = index.pages
-        let (catalog, priceDiagnostics) = PriceCatalog.build(from: pages)
+        // Made only when needed: the kept pages give the same index again, without diagnostics.
+        let keptPages = pages
+        let index = Lazy {
+            var unused: [Diagnostic] = []
+            return builtIndex ?? SiteIndex(pages: keptPages, drafts: drafts, diagnostics: &unused)
+        }
+        let site = cache?.prepare(pages: pages, drafts: drafts, sources: sources, options: options)
+        let (catalog, priceDiagnostics) = site.map { cache!.catalog(pages, site: $0) } ?? PriceCatalog.build(from: pages)
         diagnostics.add(contentsOf: priceDiagnostics)
-        let (lists, listDiagnostics) = DataLists.build(from: pages)
+        let (lists, listDiagnostics) = site.map { cache!.lists(pages, site: $0) } ?? DataLists.build(from: pages)
         diagnostics.add(contentsOf: listDiagnostics)
-        let (theme, themeDiagnostics) = Theme.load(sources.templates)
+        let loadTheme = { Theme.load(sources.templates, readErrors: sources.diagnostics) }
+        let (theme, themeDiagnostics) = cache?.theme(sources.templates, readErrors: sources.diagnostics, load: loadTheme) ?? loadTheme()
         diagnostics.add(contentsOf: themeDiagnostics)
         let themeIsBroken = themeDiagnostics.contains { $0.code == "template.recursive-partial" || $0.code == "template.error" }
 
         clock.lap("site data")
         // 3. Markdown → HTML, then into the templates.
-        let renderer = PageRenderer(
-            index: index, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
-            options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
-        var assemblerWithOptions = PageAssembler(theme: theme, settings: settings, index: index, prices: catalog)
-        assemblerWithOptions.rendersDirectly = !options.reusesTemplateSkeletons
-        let assembler = assemblerWithOptions
-        // Prices and content rules read each page's text alone, so they run as soon as the page
-        // is assembled and its text is dropped (their diagnostics join the others in stages 5
-        // and 6). Each Markdown body is freed as soon as its page is rendered. Otherwise every
-        // body and every page's text would be alive together with all the HTML: the peak of a
-        // large build.
-        let priceChecker = PriceChecker(catalog: catalog)
-        let (rules, ruleDiagnostics) = ContentRules.load(sources.dataFiles)
-        let checkRules = rules.pageChecker(today: options.today)
-        let markdown = TakeOnce(pages.map { bodies[$0.source.relativePath] ?? "" })
-        bodies = [:]
-        let toRender = pages
-        let rendered: [(page: AssembledPage, prices: [Diagnostic], rules: [Diagnostic])] = Array(pages.indices).parallelMap(parallel: options.parallel) { i in
-            var page = toRender[i]
-            page.body = markdown.take(i) ?? ""
-            let rendered = renderer.render(page)
-            if themeIsBroken {
-                let assembled = AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
-                return (assembled, Self.checkPrices(assembled, with: priceChecker), checkRules(assembled))
-            }
-            var assembled = assembler.assemble(rendered)
-            // The body's HTML now lives inside the page's HTML, and the Markdown is rendered.
-            assembled.rendered.body.html = ""
-            assembled.rendered.page.body = ""
-            let prices = Self.checkPrices(assembled, with: priceChecker)
-            let ruled = checkRules(assembled)
-            assembled.rendered.body.textBlocks = []
-            return (assembled, prices, ruled)
+        let makeAssembler = { () -> PageAssembler in
+            var assembler = PageAssembler(theme: theme, settings: settings, index: index.value, prices: catalog)
+            assembler.rendersDirectly = !options.reusesTemplateSkeletons
+            return assembler
         }
-        let assembled = rendered.map(\.page)
-        for page in assembled {
-            diagnostics.add(contentsOf: page.rendered.diagnostics)
-            diagnostics.add(contentsOf: page.diagnostics)
+        let makeWork = { () -> @Sendable (Page) -> AssembledPage in
+            let renderer = PageRenderer(
+                index: index.value, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
+                options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
+            let assembler = makeAssembler()
+            return { page in
+                let rendered = renderer.render(page)
+                if themeIsBroken {
+                    return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+                }
+                var assembled = assembler.assemble(rendered)
+                // The body's HTML now lives inside the page's HTML, and the Markdown is rendered:
+                // drop both copies to keep memory down on large sites.
+                assembled.rendered.body.html = ""
+                assembled.rendered.page.body = ""
+                return assembled
+            }
+        }
+        let priceChecker = PriceChecker(catalog: catalog)
+        let (rules, ruleDiagnostics) = cache?.rules(sources.dataFiles) ?? ContentRules.load(sources.dataFiles)
+        let assembled: [AssembledPage]
+        // Without a cache: each page's price and content-rule diagnostics, found as it is assembled.
+        var checkedEarly: [(prices: [Diagnostic], rules: [Diagnostic])] = []
+        if let cache, let site {
+            assembled = cache.assemble(pages, site: site, index: { index.value }, parallel: options.parallel, makeWork: makeWork)
+        } else {
+            // Prices and content rules read each page's text alone, so they run as soon as the
+            // page is assembled and its text is dropped (their diagnostics join the others in
+            // stages 5 and 6). Each Markdown body is freed as soon as its page is rendered.
+            // Otherwise every body and every page's text would be alive together with all the
+            // HTML: the peak of a large build.
+            let renderer = PageRenderer(
+                index: index.value, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
+                options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
+            let assembler = makeAssembler()
+            let checkRules = rules.pageChecker(today: options.today)
+            let markdown = TakeOnce(pages.map { bodies[$0.source.relativePath] ?? "" })
+            bodies = [:]
+            let toRender = pages
+            let rendered: [(page: AssembledPage, prices: [Diagnostic], rules: [Diagnostic])] = Array(pages.indices).parallelMap(parallel: options.parallel) { i in
+                var page = toRender[i]
+                page.body = markdown.take(i) ?? ""
+                let rendered = renderer.render(page)
+                if themeIsBroken {
+                    let assembled = AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+                    return (assembled, Self.checkPrices(assembled, with: priceChecker), checkRules(assembled))
+                }
+                var assembled = assembler.assemble(rendered)
+                // The body's HTML now lives inside the page's HTML, and the Markdown is rendered.
+                assembled.rendered.body.html = ""
+                assembled.rendered.page.body = ""
+                let prices = Self.checkPrices(assembled, with: priceChecker)
+                let ruled = checkRules(assembled)
+                assembled.rendered.body.textBlocks = []
+                return (assembled, prices, ruled)
+            }
+            assembled = rendered.map(\.page)
+            checkedEarly = rendered.map { ($0.prices, $0.rules) }
+            for page in assembled {
+                diagnostics.add(contentsOf: page.rendered.diagnostics)
+                diagnostics.add(contentsOf: page.diagnostics)
+            }
         }
 
         clock.lap("render and assemble")
         // 4. The files of the site.
+        let generated = site.map { cache!.generated(pages, settings: settings, site: $0) } ?? Generated.siteFiles(pages: pages, settings: settings)
         var files: [OutputFile] = []
         var outputIndex = OutputIndex()
-        outputIndex.draftURLs = Set(drafts.map(\.url))
-        outputIndex.sources = pages.map(\.source.relativePath)
-        var owners: [String: String] = [:]
-        func add(_ file: OutputFile, ids: [String] = [], from source: String) {
-            if let owner = owners[file.path.lowercased()] {
-                diagnostics.add(
-                    .error(
-                        "output.conflict", at: SourcePosition(file: source),
-                        "\(source) and \(owner) would both be written to \(file.path)",
-                        suggestion: "rename one of them"))
-                return
+        if let cache, let site, let reused = cache.reuseOutput(assembled, staticFiles: sources.staticFiles, generated: generated, site: site) {
+            (files, outputIndex) = (reused.files, reused.index)
+            diagnostics.add(contentsOf: reused.conflicts)
+        } else {
+            outputIndex.draftURLs = Set(drafts.map(\.url))
+            outputIndex.sources = pages.map(\.source.relativePath)
+            var owners: [String: String] = [:]
+            var conflicts: [Diagnostic] = []
+            func add(_ file: OutputFile, ids: [String] = [], from source: String) {
+                if let owner = owners[file.path.lowercased()] {
+                    conflicts.append(
+                        .error(
+                            "output.conflict", at: SourcePosition(file: source),
+                            "\(source) and \(owner) would both be written to \(file.path)",
+                            suggestion: "rename one of them"))
+                    return
+                }
+                owners[file.path.lowercased()] = source
+                files.append(file)
+                outputIndex.addFile(file.path, ids: ids)
             }
-            owners[file.path.lowercased()] = source
-            files.append(file)
-            outputIndex.addFile(file.path, ids: ids)
-        }
-        for page in assembled {
-            let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
-            add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
-            for alias in page.page.aliases {
-                add(
-                    OutputFile(path: PageLoader.outputPath(for: alias.url), contents: .text(Generated.redirect(to: page.page.url, settings: settings))),
-                    from: alias.position.description)
+            for page in assembled {
+                let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
+                add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
+                for alias in page.page.aliases {
+                    add(
+                        OutputFile(path: PageLoader.outputPath(for: alias.url), contents: .text(Generated.redirect(to: page.page.url, settings: settings))),
+                        from: alias.position.description)
+                }
             }
-        }
-        for file in sources.staticFiles {
-            add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
-        }
-        for file in Generated.siteFiles(pages: pages, settings: settings) where owners[file.path.lowercased()] == nil {
-            add(file, from: "(generated)")
+            for file in sources.staticFiles {
+                add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
+            }
+            let beforeGenerated = files.count
+            for file in generated where owners[file.path.lowercased()] == nil {
+                add(file, from: "(generated)")
+            }
+            diagnostics.add(contentsOf: conflicts)
+            cache?.rememberOutput(files: files, index: outputIndex, conflicts: conflicts, generatedFrom: beforeGenerated, assembled: assembled)
         }
 
         clock.lap("index output")
         // 5. Site-wide checks: links and prices.
         let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings)
-        let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem])] = rendered.parallelMap(parallel: options.parallel) { page in
-            (checker.checkBody(page.page) + page.prices, checker.checkChrome(page.page))
+        if let cache, let site {
+            let checked = cache.check(
+                assembled, output: outputIndex, site: site, settings: settings, checker: checker,
+                priceChecker: priceChecker, parallel: options.parallel)
+            diagnostics.add(contentsOf: checker.place(checked.templateProblems, templates: checked.templateOfPage))
+            // Only pages with a price problem in their template text can add to this report.
+            diagnostics.add(contentsOf: Self.checkTemplatePrices(checked.flaggedPages, with: priceChecker, theme: theme))
+        } else {
+            let early = checkedEarly
+            let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem])] = Array(assembled.indices).parallelMap(parallel: options.parallel) { i in
+                (checker.checkBody(assembled[i]) + early[i].prices, checker.checkChrome(assembled[i]))
+            }
+            for list in perPage { diagnostics.add(contentsOf: list.body) }
+            let templateProblems = perPage.flatMap(\.chrome)
+            var templateOfPage: [String: String] = [:]
+            for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
+            diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
+            diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
         }
-        for list in perPage { diagnostics.add(contentsOf: list.body) }
-        let templateProblems = perPage.flatMap(\.chrome)
-        var templateOfPage: [String: String] = [:]
-        for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
-        diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
-        diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
         if let external = options.externalLinks {
             diagnostics.add(contentsOf: external.check(assembled))
         }
@@ -211,12 +284,22 @@ public struct SiteBuilder: Sendable {
         clock.lap("check links and prices")
         // 6. Content rules for a medical site: schemas, medical review, notices, wording.
         diagnostics.add(contentsOf: ruleDiagnostics)
-        for page in rendered { diagnostics.add(contentsOf: page.rules) }
+        if let cache, let site {
+            cache.checkRules(assembled, rules: rules, site: site, parallel: options.parallel)
+        } else {
+            for page in checkedEarly { diagnostics.add(contentsOf: page.rules) }
+        }
 
         clock.lap("content rules")
-        let kept = Suppressions(pages: pages).filter(diagnostics.all)
-        files.sort { $0.path < $1.path }
-        let sorted = kept.sortedForReport()
+        let sorted: [Diagnostic]
+        if let cache, let site {
+            files = cache.sortFiles(files)
+            sorted = cache.report(global: diagnostics.all, pages: pages, site: site)
+        } else {
+            let kept = Suppressions(pages: pages).filter(diagnostics.all)
+            files.sort { $0.path < $1.path }
+            sorted = kept.sortedForReport()
+        }
         clock.lap("sort")
         return BuildResult(files: files, diagnostics: sorted, pageCount: pages.count, timings: clock.laps)
     }

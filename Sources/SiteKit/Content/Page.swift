@@ -21,18 +21,22 @@ public struct Page: Sendable {
     public var outputPath: String
     /// Other URLs that redirect to this page.
     public var aliases: [(url: String, position: SourcePosition)]
+    /// Where the URL was chosen: the `url:` or `slug:` value; nil when it comes from the file's path.
+    public var urlPosition: SourcePosition? = nil
     /// The Markdown body, front-matter lines blanked so lines match the file.
     public var body: String
 
     /// The source folder below `content/` ("" at the top).
     public var sourceDirectory: String {
-        let dir = (source.relativePath as NSString).deletingLastPathComponent
-        return dir
+        // Up to the last '/' byte (not Character: see PageLoader.normalizeExplicitURL).
+        let bytes = source.relativePath.utf8
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(decoding: bytes[..<slash], as: UTF8.self)
     }
 
     /// The first folder of the URL (`services` for `/services/knee/`), nil for top-level pages.
     public var section: String? {
-        let parts = url.split(separator: "/")
+        let parts = url.unicodeScalars.split(separator: "/")
         return parts.count >= 2 || (kind == .section && parts.count == 1) ? String(parts[0]) : nil
     }
 }
@@ -82,12 +86,15 @@ public enum PageLoader {
             if let i = w.int { weight = i } else { diagnostics.append(.error("schema.type", at: w.position, "'weight' must be a whole number, not \(w.typeName)")) }
         }
 
-        let (kind, url, outputPath) = location(of: file, frontMatter: frontMatter, diagnostics: &diagnostics)
+        let (kind, url, outputPath, urlPosition) = location(of: file, frontMatter: frontMatter, diagnostics: &diagnostics)
         var aliases: [(String, SourcePosition)] = []
         if let list = frontMatter["aliases"] {
             for item in list.array ?? [list] {
                 guard let s = item.string, let normalized = normalizeExplicitURL(s) else {
-                    diagnostics.append(.error("page.bad-url", at: item.position, "an alias must be a path on this site such as /old-faq/, without '..'"))
+                    diagnostics.append(
+                        .error(
+                            "page.bad-url", at: item.position,
+                            "an alias must be a path on this site such as /old-faq/\(item.string.flatMap(urlProblem).map { ": \($0)" } ?? "")"))
                     continue
                 }
                 aliases.append((normalized, item.position))
@@ -96,41 +103,66 @@ public enum PageLoader {
         let page = Page(
             source: file, frontMatter: frontMatter, title: title ?? "", description: text("description"),
             date: text("date"), draft: draft, weight: weight, template: text("template"), kind: kind,
-            url: url, outputPath: outputPath, aliases: aliases, body: split.body)
+            url: url, outputPath: outputPath, aliases: aliases, urlPosition: urlPosition, body: split.body)
         return (page, diagnostics)
     }
 
-    static func location(of file: SourceFile, frontMatter: YAMLValue, diagnostics: inout [Diagnostic]) -> (Page.Kind, String, String) {
-        var parts = file.relativePath.split(separator: "/").map(String.init)
+    static func location(
+        of file: SourceFile, frontMatter: YAMLValue, diagnostics: inout [Diagnostic]
+    ) -> (Page.Kind, String, String, SourcePosition?) {
+        // Split on the scalar '/', as the file system does (see normalizeExplicitURL).
+        var parts = file.relativePath.unicodeScalars.split(separator: "/").map(String.init)
         let fileName = parts.removeLast()
-        let stem = String(fileName.dropLast(3))
+        // Drop ".md" as bytes: a prepended mark (U+0600) before the '.' would make ".md" no
+        // suffix of Characters, and dropLast(3) would take the mark with it.
+        let stem = String(decoding: fileName.utf8.dropLast(3), as: UTF8.self)
         var kind = Page.Kind.page
         if stem == "index" || stem == "_index" {
             kind = parts.isEmpty ? .home : .section
         } else {
             parts.append(stem)
         }
+        var urlPosition: SourcePosition?
         if let slugValue = frontMatter["slug"], kind == .page {
-            if let slug = slugValue.string, !slug.isEmpty, !slug.unicodeScalars.contains("/"), !slug.unicodeScalars.contains("\\"),
-                !slug.unicodeScalars.contains("\0"), !Self.isDotSegment(Substring.UnicodeScalarView(slug.unicodeScalars))
-            {
+            if let slug = slugValue.string, slugProblem(slug) == nil {
                 parts[parts.count - 1] = slug
+                urlPosition = slugValue.position
             } else {
+                let problem = slugValue.string.flatMap(slugProblem) ?? "it must be text, not \(slugValue.typeName)"
                 diagnostics.append(
                     .error(
                         "page.bad-slug", at: slugValue.position,
-                        "a slug is one piece of a URL: no '/', no '..', not empty",
+                        "a slug is one piece of a URL (letters, digits, '-', '_', '.', '~'): \(problem)",
                         suggestion: "use letters, digits and hyphens, e.g. slug: what-to-expect"))
             }
         }
         if let urlValue = frontMatter["url"] {
             if let s = urlValue.string, let url = normalizeExplicitURL(s) {
-                return (kind, url, outputPath(for: url))
+                return (kind, url, outputPath(for: url), urlValue.position)
             }
-            diagnostics.append(.error("page.bad-url", at: urlValue.position, "'url' must be a path on this site such as /about/ or /404.html, without '..'"))
+            diagnostics.append(
+                .error(
+                    "page.bad-url", at: urlValue.position,
+                    "'url' must be a path on this site such as /about/ or /404.html\(urlValue.string.flatMap(urlProblem).map { ": \($0)" } ?? "")"))
+        }
+        // A file or folder name that no link can reach as written (`a?b.md` gives `/a?b/`, which
+        // a browser asks for as `/a`).
+        for (index, part) in parts.enumerated() where !(index == parts.count - 1 && urlPosition != nil) {
+            if let c = part.unicodeScalars.first(where: { $0 == "?" || $0 == "#" || $0 == "%" || $0 == "\\" || isInvisible($0) }) {
+                diagnostics.append(
+                    .error(
+                        "page.bad-url", at: SourcePosition(file: file.displayPath, line: 1, column: 1),
+                        "the file's path gives the URL '/\(parts.joined(separator: "/"))/', and \(describe(c)) cannot be in a URL as written",
+                        suggestion: "rename '\(part)' with letters, digits and hyphens, or give the page a 'slug:' or 'url:'"))
+                break
+            }
         }
         let url = parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
-        return (kind, url, outputPath(for: url))
+        return (kind, url, outputPath(for: url), urlPosition)
+    }
+
+    static func isInvisible(_ c: Unicode.Scalar) -> Bool {
+        c.properties.generalCategory == .control || c.properties.generalCategory == .format
     }
 
     /// `.` or `..`, compared by scalars.
@@ -139,27 +171,90 @@ public enum PageLoader {
         return scalars == ["."] || scalars == [".", "."]
     }
 
-    /// `/x/` → `x/index.html`; `/404.html` → `404.html`.
+    /// Why `slug` cannot be one segment of a URL as written, or nil when it can: letters, digits,
+    /// '-', '_', '.', '~' and non-ASCII letters (with their marks) only, so the URL printed in
+    /// links is the folder's name and needs no escaping; never empty, `.` or `..`.
+    static func slugProblem(_ slug: String) -> String? {
+        if slug.isEmpty { return "it is empty" }
+        if isDotSegment(Substring(slug).unicodeScalars) { return "'\(slug)' names its folder itself or the folder above" }
+        for scalar in slug.unicodeScalars where !isSlugScalar(scalar) {
+            return "\(describe(scalar)) cannot be in a slug"
+        }
+        return nil
+    }
+
+    static func isSlugScalar(_ c: Unicode.Scalar) -> Bool {
+        if c.isASCII {
+            let v = c.value
+            return (v >= 97 && v <= 122) || (v >= 65 && v <= 90) || (v >= 48 && v <= 57) || c == "-" || c == "_" || c == "." || c == "~"
+        }
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A scalar as messages name it: `'?'`, or its code for a blank, control or format character.
+    static func describe(_ c: Unicode.Scalar) -> String {
+        switch c.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+            return c == " " ? "a space" : String(format: "the character U+%04X", c.value)
+        default:
+            return "'\(c)'"
+        }
+    }
+
+    /// `/x/` → `x/index.html`; `/404.html` → `404.html`. Works on bytes: a '/' merged with a
+    /// combining mark into one Character is still a '/' on disk.
     static func outputPath(for url: String) -> String {
-        let trimmed = String(url.dropFirst())
+        var bytes = Substring(url).utf8
+        if bytes.first == UInt8(ascii: "/") { bytes = bytes.dropFirst() }
+        let trimmed = String(decoding: bytes, as: UTF8.self)
         if trimmed.isEmpty { return "index.html" }
-        if url.hasSuffix("/") { return trimmed + "index.html" }
+        if url.utf8.last == UInt8(ascii: "/") { return trimmed + "index.html" }
         return trimmed
     }
 
     /// A root-relative URL from front matter (`url`, `aliases`): adds the leading and trailing
-    /// slash; nil when it climbs (`..`) or is not a path.
+    /// slash; nil when it is not a plain path on this site (see `urlProblem`).
     static func normalizeExplicitURL(_ raw: String) -> String? {
         var s = raw.trimmingCharacters(in: .whitespaces)
-        guard !s.isEmpty, !s.contains("://"), !s.contains("\\"), !s.contains("?"), !s.contains("#") else { return nil }
-        if !s.hasPrefix("/") { s = "/" + s }
-        // Split on the scalar '/', as the file system does: a '/' followed by a combining mark is
-        // not a '/' Character, so a Character split would miss a '..' segment.
-        if s.unicodeScalars.contains("\0") || s.unicodeScalars.contains("\\") { return nil }
-        let segments = s.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true)
-        if segments.contains(where: { isDotSegment($0) }) { return nil }
-        let last = segments.last.map(String.init) ?? ""
-        if s != "/" && !s.hasSuffix("/") && !last.contains(".") { s += "/" }
+        guard urlProblem(s) == nil else { return nil }
+        if s.utf8.first != UInt8(ascii: "/") { s = "/" + s }
+        let last = s.unicodeScalars.split(separator: "/").last.map(String.init) ?? ""
+        if s != "/" && s.utf8.last != UInt8(ascii: "/") && !last.unicodeScalars.contains(".") { s += "/" }
         return s
+    }
+
+    /// Why `url` (trimmed) is not a path on this site, or nil. Checked on unicode scalars, as the
+    /// file system and browsers read it: a '/' followed by a combining mark is not a '/'
+    /// Character, so Character-based checks would miss a '..' or '//' that the disk sees.
+    static func urlProblem(_ url: String) -> String? {
+        let scalars = url.unicodeScalars
+        if scalars.isEmpty { return "it is empty" }
+        for c in scalars {
+            switch c {
+            case "\\": return "'\\' is not a path separator; use '/'"
+            case "?", "#": return "'\(c)' starts a query or a fragment, not part of a page's path"
+            case "%": return "'%' would have to be written %25 in every link; leave it out"
+            default:
+                if isInvisible(c) {
+                    return "\(describe(c)) cannot be in a URL"
+                }
+            }
+        }
+        let segments = scalars.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.count > 2, segments[0].isEmpty, segments[1].isEmpty {
+            return "'//' starts a link to another site; a page's URL starts with a single '/'"
+        }
+        if scalars.contains(":") && LinkResolver.hasScheme(url) { return "a page's URL is a path such as /about/, not an address with a scheme" }
+        // Empty segments (`/a//b/`) are allowed only as the leading and trailing '/'.
+        let inner = segments.dropFirst(segments.first?.isEmpty == true ? 1 : 0).dropLast(segments.count > 1 && segments.last?.isEmpty == true ? 1 : 0)
+        if inner.contains(where: { $0.isEmpty }) { return "'//' leaves an empty piece in the path" }
+        if inner.contains(where: { isDotSegment($0) }) { return "'.' and '..' are not allowed in a page's URL" }
+        return nil
     }
 }

@@ -87,7 +87,17 @@ public struct PriceCatalog: Sendable {
             diagnostics.append(.error("price.invalid", at: item.position, "the price '\(id)' needs a 'name'"))
             return nil
         }
-        let unconfirmed = item["unconfirmed"]?.bool ?? false
+        var unconfirmed = false
+        if let u = item["unconfirmed"] {
+            if let b = u.bool {
+                unconfirmed = b
+            } else {
+                diagnostics.append(
+                    .error(
+                        "price.invalid", at: u.position, "'unconfirmed' of '\(id)' must be true or false, not \(u.typeName)",
+                        suggestion: "write 'unconfirmed: true' while the price is not known, or remove the line"))
+            }
+        }
         var amount: Decimal?
         if let a = item["amount"] {
             guard let value = a.decimal, value >= 0 else {
@@ -115,11 +125,60 @@ public struct PriceCatalog: Sendable {
                     "price.invalid", at: item.position, "the price '\(id)' has no amount",
                     suggestion: "add 'amount: …', or 'unconfirmed: true' when the price is not known yet"))
         }
-        let aliases = (item["aliases"]?.array ?? []).compactMap(\.string)
+        var currency = "USD"
+        if let c = item["currency"], !isNull(c) {
+            if case .string(let code) = c.kind, code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
+                currency = code
+            } else {
+                diagnostics.append(
+                    .error(
+                        "price.invalid", at: c.position, "the currency of '\(id)' must be a three-letter code such as USD, not \(describe(c))",
+                        suggestion: "write 'currency: USD', or remove the line (USD is the default)"))
+            }
+        }
+        var per: String?
+        if let p = item["per"], !isNull(p) {
+            if let text = text(p) { per = text } else {
+                diagnostics.append(
+                    .error("price.invalid", at: p.position, "'per' of '\(id)' must be text such as 'session', not \(p.typeName)"))
+            }
+        }
+        var aliases: [String] = []
+        if let a = item["aliases"], !isNull(a) {
+            // One name may be written without brackets, as a page's aliases may.
+            for alias in a.array ?? [a] {
+                if let text = text(alias), !text.isEmpty { aliases.append(text) } else {
+                    diagnostics.append(
+                        .error(
+                            "price.invalid", at: alias.position, "the aliases of '\(id)' must be names, not \(alias.typeName)",
+                            suggestion: "for example: aliases: [treatment session, infusion]"))
+                }
+            }
+        }
         return Price(
-            id: id, name: name, amount: unconfirmed ? nil : amount, currency: item["currency"]?.string ?? "USD",
-            per: item["per"]?.string, aliases: aliases, unconfirmed: unconfirmed || (amount == nil && !bundle.isEmpty),
+            id: id, name: name, amount: unconfirmed ? nil : amount, currency: currency,
+            per: per, aliases: aliases, unconfirmed: unconfirmed || (amount == nil && !bundle.isEmpty),
             bundle: bundle, position: item.position)
+    }
+
+    static func isNull(_ value: YAMLValue) -> Bool {
+        if case .null = value.kind { return true }
+        return false
+    }
+
+    /// Text as written: a string, or a number or date written where text is meant (`per: 30 days`
+    /// is text, `per: 2` a number); never true/false, a list or a set of keys.
+    static func text(_ value: YAMLValue) -> String? {
+        switch value.kind {
+        case .string(let s), .date(let s): return s
+        case .int, .double: return value.string
+        default: return nil
+        }
+    }
+
+    static func describe(_ value: YAMLValue) -> String {
+        if case .string(let s) = value.kind { return "'\(s)'" }
+        return value.typeName
     }
 
     static func isValidID(_ id: String) -> Bool {

@@ -19,7 +19,9 @@ public struct SiteIndex: Sendable {
         for var page in pages {
             let key = page.url.lowercased()
             if let first = claimed[key] {
-                diagnostics.append(Self.duplicate(page.url, page.source.displayPath, first, at: SourcePosition(file: page.source.displayPath, line: 1, column: 1)))
+                // At the `slug:` or `url:` that chose the URL, else at the file.
+                let position = page.urlPosition ?? SourcePosition(file: page.source.displayPath, line: 1, column: 1)
+                diagnostics.append(Self.duplicate(page.url, page.source.displayPath, first, at: position))
                 continue
             }
             claimed[key] = page.source.displayPath
@@ -49,19 +51,21 @@ public struct SiteIndex: Sendable {
     public func page(url: String) -> Page? { byURL[url].map { pages[$0] } }
 
     /// `pricing.md#cost` (relative to `page`'s folder, or `/faq.md` from the root) → `/pricing/#cost`.
-    /// Anything else is returned as written.
+    /// Anything else is returned as written. Works on unicode scalars and bytes: a '#' or '/'
+    /// merged with a combining mark into one Character is still a '#' or '/' to a browser.
     public func rewriteSourceLink(_ destination: String, from page: Page) -> String {
         guard !destination.isEmpty, !LinkResolver.hasScheme(destination) else { return destination }
         var path = destination
         var fragment = ""
-        if let hash = path.firstIndex(of: "#") {
-            fragment = String(path[hash...])
-            path = String(path[..<hash])
+        if let hash = destination.unicodeScalars.firstIndex(of: "#") {
+            fragment = String(destination.unicodeScalars[hash...])
+            path = String(destination.unicodeScalars[..<hash])
         }
-        guard path.lowercased().hasSuffix(".md") else { return destination }
+        guard LinkResolver.hasSuffixIgnoringASCIICase(path, ".md") else { return destination }
         let decoded = path.removingPercentEncoding ?? path
-        let base = decoded.hasPrefix("/") ? "" : page.sourceDirectory
-        guard let resolved = LinkResolver.normalize(path: decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded, base: base),
+        let rooted = decoded.utf8.first == UInt8(ascii: "/")
+        let relative = rooted ? String(decoding: decoded.utf8.dropFirst(), as: UTF8.self) : decoded
+        guard let resolved = LinkResolver.normalize(path: relative, base: rooted ? "" : page.sourceDirectory),
             let url = self.page(source: resolved)?.url ?? draftURLs[resolved]
         else { return destination }
         return url + fragment

@@ -65,7 +65,7 @@ public struct SiteSettings: Sendable {
             }
         }
         if let schemes = value["allowed_schemes"] {
-            settings.allowedSchemes = (schemes.array ?? []).compactMap { $0.string?.lowercased() }
+            settings.allowedSchemes = allowedSchemes(schemes, diagnostics: &diagnostics)
         }
         if let menu = value["menu"] {
             guard let items = menu.array else {
@@ -82,5 +82,39 @@ public struct SiteSettings: Sendable {
             }
         }
         return (settings, diagnostics)
+    }
+
+    /// `allowed_schemes: [data, ftp]`: a list of scheme names (letters first, then letters,
+    /// digits, '+', '-', '.'). Anything else is an error at the value, never read as "none".
+    static func allowedSchemes(_ value: YAMLValue, diagnostics: inout [Diagnostic]) -> [String] {
+        if case .null = value.kind { return [] }
+        guard let items = value.array else {
+            let example = value.string.map { "allowed_schemes: [\($0)]" } ?? "allowed_schemes: [data]"
+            diagnostics.append(
+                .error(
+                    "settings.type", at: value.position, "'allowed_schemes' must be a list of scheme names, not \(value.typeName)",
+                    suggestion: "write it as a list in brackets: \(example)"))
+            return []
+        }
+        var schemes: [String] = []
+        for item in items {
+            guard case .string(let name) = item.kind, isSchemeName(name) else {
+                diagnostics.append(
+                    .error(
+                        "settings.type", at: item.position,
+                        "each entry of 'allowed_schemes' must be a scheme name such as data or ftp (without ':'), not \(item.typeName == "text" ? "'\(item.string ?? "")'" : item.typeName)"))
+                continue
+            }
+            schemes.append(name.lowercased())
+        }
+        return schemes
+    }
+
+    /// A URL scheme as RFC 3986 spells it: a letter, then letters, digits, '+', '-' or '.'.
+    static func isSchemeName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        func letter(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+        guard let first = bytes.first, letter(first) else { return false }
+        return bytes.allSatisfy { letter($0) || ($0 >= 48 && $0 <= 57) || $0 == 43 || $0 == 45 || $0 == 46 }
     }
 }

@@ -95,7 +95,7 @@ public struct SiteSources: Sendable {
             if relative.split(separator: "/").dropLast().contains(where: { $0.hasPrefix("_") }) { continue }
             if name.lowercased().hasSuffix(".md") {
                 if let file = walker.readText(url, relative: relative) { sources.pages.append(file) }
-            } else {
+            } else if walker.checkReadable(url, relative: relative) {
                 sources.staticFiles.append(
                     StaticFile(outputPath: relative, displayPath: contentDisplay + "/" + relative, source: url))
             }
@@ -118,7 +118,7 @@ public struct SiteSources: Sendable {
         }
         sources.diagnostics += templates.diagnostics
         var assets = TreeReader(root: theme.appendingPathComponent("static"), rootDisplay: themeDisplay + "/static")
-        for (relative, url) in assets.files() {
+        for (relative, url) in assets.files() where assets.checkReadable(url, relative: relative) {
             sources.staticFiles.append(
                 StaticFile(outputPath: relative, displayPath: themeDisplay + "/static/" + relative, source: url))
         }
@@ -219,6 +219,24 @@ struct TreeReader {
 
     func display(_ relative: String) -> String {
         relative.isEmpty ? rootDisplay : rootDisplay + "/" + relative
+    }
+
+    /// Whether a file to copy can be opened for reading. Checked while reading the sources, so an
+    /// unreadable file is an `io.unreadable` at the file (for `check` too), not a failure half way
+    /// through writing the output. The file is opened, not only its mode read: ACLs, root and
+    /// read-only mounts decide, as they will when it is copied.
+    mutating func checkReadable(_ url: URL, relative: String) -> Bool {
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 {
+            close(fd)
+            return true
+        }
+        let reason = String(cString: strerror(errno))
+        diagnostics.append(
+            .error(
+                "io.unreadable", at: SourcePosition(file: display(relative)),
+                "cannot read '\(display(relative))' (\(reason))", suggestion: "check that the file's permissions let you read it"))
+        return false
     }
 
     mutating func readText(_ url: URL, relative: String) -> SourceFile? {

@@ -137,7 +137,11 @@ public enum YAMLReader {
         guard let node else {
             return YAMLValue(.mapping([]), at: SourcePosition(file: file, line: firstLine, column: 1))
         }
-        return convert(node, file: file, firstLine: firstLine)
+        // Aliases (`*name`) share a node in Yams but are copied here: a few lines of aliases of
+        // aliases expand to billions of values (out of memory: a crash). Without aliases a value
+        // takes at least a byte of the text, so more values than bytes means aliases did it.
+        var budget = max(100_000, text.utf8.count)
+        return try convert(node, file: file, firstLine: firstLine, budget: &budget)
     }
 
     static func position(_ mark: Mark?, file: String, firstLine: Int) -> SourcePosition {
@@ -145,8 +149,17 @@ public enum YAMLReader {
         return SourcePosition(file: file, line: mark.line + firstLine - 1, column: mark.column)
     }
 
-    static func convert(_ node: Node, file: String, firstLine: Int) -> YAMLValue {
+    /// Never asks Yams for `.any` of a node: its constructor force-unwraps a text key inside a
+    /// mapping used as a key (`{[a]: b}: c` crashed the build), so a key that is not text is
+    /// refused here at its own position.
+    static func convert(_ node: Node, file: String, firstLine: Int, budget: inout Int) throws(Failure) -> YAMLValue {
         let at = position(node.mark, file: file, firstLine: firstLine)
+        budget -= 1
+        if budget < 0 {
+            throw Failure(
+                message: "invalid YAML: its aliases ('*name') expand to too many values", position: at,
+                hint: "write the values out instead of repeating '*' aliases of '&' anchors")
+        }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any {
@@ -154,15 +167,26 @@ public enum YAMLReader {
             }
             return YAMLValue(.string(scalar.string), at: at)
         case .sequence(let seq):
-            return YAMLValue(.array(seq.map { convert($0, file: file, firstLine: firstLine) }), at: at)
+            var items: [YAMLValue] = []
+            for item in seq { items.append(try convert(item, file: file, firstLine: firstLine, budget: &budget)) }
+            return YAMLValue(.array(items), at: at)
         case .mapping(let mapping):
             var entries: [YAMLValue.Entry] = []
             for (key, value) in mapping {
+                let keyPosition = position(key.mark, file: file, firstLine: firstLine)
+                guard case .scalar(let scalar) = key else {
+                    let (what, written): (String, String)
+                    switch key {
+                    case .sequence: (what, written) = ("a list", "[…]")
+                    case .mapping: (what, written) = ("a set of keys", "{…}")
+                    default: (what, written) = ("an alias", "*name")
+                    }
+                    throw Failure(
+                        message: "invalid YAML: a key must be text, not \(what)", position: keyPosition,
+                        hint: "write the key as plain text, such as 'title:'; a key written as \(written) is read as \(what)")
+                }
                 entries.append(
-                    YAMLValue.Entry(
-                        key: key.string ?? "\(key.any)",
-                        keyPosition: position(key.mark, file: file, firstLine: firstLine),
-                        value: convert(value, file: file, firstLine: firstLine)))
+                    YAMLValue.Entry(key: scalar.string, keyPosition: keyPosition, value: try convert(value, file: file, firstLine: firstLine, budget: &budget)))
             }
             return YAMLValue(.mapping(entries), at: at)
         case .alias:
@@ -215,12 +239,12 @@ public enum YAMLReader {
             let at = position(mark, file: file, firstLine: firstLine)
             var message = "invalid YAML: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line + firstLine - 1))" }
-            return Failure(message: message, position: at, hint: hint(problem: problem, mark: mark, text: text))
+            return Failure(message: message, position: at, hint: hint(problem: problem, mark: mark, text: text, firstLine: firstLine))
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return Failure(
                 message: "invalid YAML: the key \(keys) appears more than once in the same mapping",
-                position: duplicateKeyPosition(duplicates.first, text: text, file: file, firstLine: firstLine)
+                position: duplicateKeyPosition(duplicates.first, after: context.mark, text: text, file: file, firstLine: firstLine)
                     ?? position(context.mark, file: file, firstLine: firstLine),
                 hint: "keep one of them; each key may appear once")
         case .reader(let problem, _, _, _):
@@ -230,30 +254,66 @@ public enum YAMLReader {
         }
     }
 
-    /// The second occurrence of a duplicated top-level or nested key (`key:` at a line start).
-    static func duplicateKeyPosition(_ key: String?, text: String, file: String, firstLine: Int) -> SourcePosition? {
-        guard let key else { return nil }
-        var seen = false
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.drop { $0 == " " }
-            if trimmed.hasPrefix(key + ":") {
-                if seen {
-                    let column = line.count - trimmed.count + 1
-                    return SourcePosition(file: file, line: index + firstLine, column: column)
+    /// The second occurrence of a duplicated key. Yams gives the first one's mark (line L, column
+    /// C, in the mapping Yams found the duplicate in); the next key of that mapping written the
+    /// same way is on a later line with the key (plain or quoted) and ':' at column C and only
+    /// spaces before it, before any non-blank line indented less than C (where the mapping ends).
+    /// A flow mapping (`{a: 1, a: 2}`) is searched on the mark's own line.
+    static func duplicateKeyPosition(_ key: String?, after mark: Mark, text: String, file: String, firstLine: Int) -> SourcePosition? {
+        guard let key, mark.line >= 1, mark.column >= 1 else { return nil }
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Array($0) }
+        guard mark.line <= lines.count else { return nil }
+        let spellings = [key, "\"" + key + "\"", "'" + key + "'"].map { Array($0.utf8) }
+        /// The length of the key written at `start` of `line`, followed by optional spaces and ':'.
+        func keyLength(_ line: [UInt8], at start: Int) -> Int? {
+            for spelling in spellings where line.count >= start + spelling.count && Array(line[start..<(start + spelling.count)]) == spelling {
+                var i = start + spelling.count
+                while i < line.count, line[i] == UInt8(ascii: " ") { i += 1 }
+                if i < line.count, line[i] == UInt8(ascii: ":"), i + 1 == line.count || line[i + 1] == UInt8(ascii: " ") {
+                    return spelling.count
                 }
-                seen = true
             }
+            return nil
+        }
+        for index in mark.line..<lines.count {
+            let line = lines[index]
+            let indent = line.prefix { $0 == UInt8(ascii: " ") }.count
+            if indent == line.count || line[indent] == UInt8(ascii: "#") { continue }
+            if indent + 1 < mark.column { break }
+            if indent + 1 == mark.column, keyLength(line, at: indent) != nil {
+                return SourcePosition(file: file, line: index + firstLine, column: mark.column)
+            }
+        }
+        // A flow mapping: the next `key:` on the same line after a '{' or ','. Columns count
+        // characters as libyaml does, so work on unicode scalars.
+        let scalars = Array(String(decoding: lines[mark.line - 1], as: UTF8.self).unicodeScalars)
+        let keyScalars = spellings.map { Array(String(decoding: $0, as: UTF8.self).unicodeScalars) }
+        var i = mark.column
+        while i < scalars.count {
+            var before = i - 1
+            while before >= 0, scalars[before] == " " { before -= 1 }
+            if before >= 0, scalars[before] == "," || scalars[before] == "{" {
+                for spelling in keyScalars where scalars.count >= i + spelling.count && Array(scalars[i..<(i + spelling.count)]) == spelling {
+                    var j = i + spelling.count
+                    while j < scalars.count, scalars[j] == " " { j += 1 }
+                    if j < scalars.count, scalars[j] == ":" {
+                        return SourcePosition(file: file, line: mark.line - 1 + firstLine, column: i + 1)
+                    }
+                }
+            }
+            i += 1
         }
         return nil
     }
 
-    static func hint(problem: String, mark: Mark, text: String) -> String? {
+    static func hint(problem: String, mark: Mark, text: String, firstLine: Int) -> String? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let line = mark.line - 1 < lines.count && mark.line >= 1 ? String(lines[mark.line - 1]) : ""
         if line.contains("\t") || problem.contains("tab") {
             return "YAML indents with spaces, not tabs: replace the tab with spaces"
         }
         if problem.contains("mapping values are not allowed") {
+            if let indented = indentationHint(lines: lines, at: mark.line - 1, firstLine: firstLine) { return indented }
             if let colon = line.firstIndex(of: ":") {
                 let key = line[..<colon].trimmingCharacters(in: .whitespaces)
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
@@ -264,6 +324,36 @@ public enum YAMLReader {
         }
         if problem.contains("did not find expected key") || problem.contains("block end") {
             return "check the indentation of this line and the one above: keys of one mapping line up"
+        }
+        return nil
+    }
+
+    /// A key indented by mistake under `key: value` (YAML reads it as more of that value, then
+    /// trips over its ':'): names the key above and the column to use. nil when the line is not
+    /// indented more than the key above it.
+    static func indentationHint(lines: [Substring], at index: Int, firstLine: Int) -> String? {
+        guard index >= 1, index < lines.count else { return nil }
+        let line = lines[index]
+        let indent = line.prefix { $0 == " " }.count
+        guard indent > 0, let colon = line.firstIndex(of: ":") else { return nil }
+        let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+        for above in stride(from: index - 1, through: 0, by: -1) {
+            let candidate = lines[above]
+            let start = candidate.prefix { $0 == " " }.count
+            if start == candidate.count || candidate.dropFirst(start).first == "#" { continue }
+            // The key's column, after any '- ' of a list item.
+            var rest = candidate.dropFirst(start)
+            while rest.hasPrefix("- ") { rest = rest.dropFirst(2).drop { $0 == " " } }
+            let keyColumn = candidate.count - rest.count
+            guard let keyColon = rest.firstIndex(of: ":") else {
+                // The continuation of a plain value: look further up for its key.
+                continue
+            }
+            let aboveKey = rest[..<keyColon].trimmingCharacters(in: .whitespaces)
+            let value = rest[rest.index(after: keyColon)...].trimmingCharacters(in: .whitespaces)
+            guard indent > keyColumn, !value.isEmpty, !value.hasPrefix("#"), !aboveKey.isEmpty else { return nil }
+            return "this line is indented more than '\(aboveKey)' above it (line \(above + firstLine)), so YAML reads it as more of that value; "
+                + "start '\(key)' in the same column as '\(aboveKey)' (column \(keyColumn + 1))"
         }
         return nil
     }

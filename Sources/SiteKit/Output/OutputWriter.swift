@@ -12,6 +12,10 @@ import Foundation
 public enum OutputWriter {
     /// Writes `files` as the new content of `output`. On failure `output` is left as it was and
     /// the diagnostic has an environment code (`io.*`).
+    ///
+    /// Every change to the staging folder and the swap run under `StagingCleanup`'s lock, so an
+    /// interrupt (SIGINT, SIGTERM) either waits for one file to be written or stops the write
+    /// before it: it never races with it.
     public static func write(_ files: [OutputFile], to output: URL, displayPath: String) throws(Diagnostic) {
         let fm = FileManager.default
         let parent = output.deletingLastPathComponent()
@@ -19,71 +23,132 @@ public enum OutputWriter {
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).staging-\(pid)")
         let spare = parent.appendingPathComponent(".\(name).previous")
-        StagingCleanup.shared.set(staging.path)
-        defer { StagingCleanup.shared.set(nil) }
+        let spareDisplay = sibling(".\(name).previous", of: displayPath)
+        let guardian = StagingCleanup.shared
+        guardian.begin(staging: staging.path, spare: spare.path)
+        defer { guardian.end() }
 
         if fm.fileExists(atPath: output.path), access(output.path, W_OK) != 0 {
             throw Diagnostic.error(
                 "io.output-not-writable", at: SourcePosition(file: displayPath),
                 "the output folder '\(displayPath)' is not writable; nothing was changed", suggestion: "check its permissions")
         }
+        var reusingSpare = false
         do {
-            try? fm.removeItem(at: staging)
-            var isDirectory: ObjCBool = false
-            if fm.fileExists(atPath: spare.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                try fm.moveItem(at: spare, to: staging)
-            } else {
-                try? fm.removeItem(at: spare)
-                try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            try guardian.exclusive {
+                if exists(staging) { try fm.removeItem(at: staging) }  // left by a killed build with our pid
+                var isDirectory: ObjCBool = false
+                if fm.fileExists(atPath: spare.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    try fm.moveItem(at: spare, to: staging)
+                    reusingSpare = true
+                } else {
+                    if exists(spare) { try fm.removeItem(at: spare) }
+                    try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+                }
             }
             try update(staging, to: files)
         } catch {
-            try? fm.removeItem(at: staging)
+            guardian.unlessInterrupted { discard(staging, spare: spare) }
+            if let stale = error as? StaleEntry, reusingSpare {
+                throw Diagnostic.error(
+                    "io.write-failed", at: SourcePosition(file: displayPath),
+                    "writing the site failed: '\(stale.path)', left from an earlier build in the writer's spare folder '\(spareDisplay)', cannot be removed (\(stale.reason)); '\(displayPath)' is unchanged",
+                    suggestion: "delete the folder '\(spareDisplay)' (a copy of the build before last, kept only to make builds faster) or fix its permissions, then build again")
+            }
             throw Diagnostic.error(
                 "io.write-failed", at: SourcePosition(file: displayPath),
                 "writing the site failed (\(describe(error))); '\(displayPath)' is unchanged",
-                suggestion: "check free disk space and permissions, then build again")
+                suggestion: reusingSpare
+                    ? "check free disk space and permissions (the files are written into '\(spareDisplay)', the build before last, which may be deleted), then build again"
+                    : "check free disk space and permissions, then build again")
         }
         do {
-            if fm.fileExists(atPath: output.path) {
-                if clinic_exchange_paths(staging.path, output.path) == 0 {
-                    try? fm.moveItem(at: staging, to: spare)
-                } else {
-                    // A file system without RENAME_EXCHANGE: two renames.
-                    let previous = parent.appendingPathComponent(".\(name).previous-\(pid)")
-                    try fm.moveItem(at: output, to: previous)
-                    do {
-                        try fm.moveItem(at: staging, to: output)
-                    } catch {
-                        try? fm.moveItem(at: previous, to: output)
-                        throw error
+            try guardian.exclusive {
+                if exists(output) {
+                    if clinic_exchange_paths(staging.path, output.path) == 0 {
+                        guardian.replacedOutput()
+                        keep(staging, asSpare: spare)
+                    } else {
+                        // A file system without RENAME_EXCHANGE: two renames.
+                        let previous = parent.appendingPathComponent(".\(name).previous-\(pid)")
+                        try fm.moveItem(at: output, to: previous)
+                        do {
+                            try fm.moveItem(at: staging, to: output)
+                        } catch {
+                            try? fm.moveItem(at: previous, to: output)
+                            throw error
+                        }
+                        guardian.replacedOutput()
+                        keep(previous, asSpare: spare)
                     }
-                    try? fm.moveItem(at: previous, to: spare)
+                } else {
+                    try fm.moveItem(at: staging, to: output)
+                    guardian.replacedOutput()
                 }
-            } else {
-                try fm.moveItem(at: staging, to: output)
             }
         } catch {
-            try? fm.removeItem(at: staging)
+            guardian.unlessInterrupted { discard(staging, spare: spare) }
             throw Diagnostic.error(
                 "io.write-failed", at: SourcePosition(file: displayPath),
                 "could not put the new build in place (\(describe(error))); '\(displayPath)' is unchanged")
         }
     }
 
-    /// Makes the folder `root` hold exactly `files`: writes new and changed files, removes the rest.
+    /// True when something (a file, a folder, a link) is at `url`.
+    static func exists(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0
+    }
+
+    /// Moves the folder swapped out of the output to the spare's name, or removes it when that
+    /// fails, so nothing else is left beside the output.
+    static func keep(_ folder: URL, asSpare spare: URL) {
+        let fm = FileManager.default
+        if !exists(spare), (try? fm.moveItem(at: folder, to: spare)) != nil { return }
+        try? fm.removeItem(at: folder)
+    }
+
+    /// Removes a staging folder after a failure; what cannot be removed (a read-only folder in
+    /// it) is kept as the spare, which the next write checks anew, rather than left under
+    /// another name.
+    static func discard(_ staging: URL, spare: URL) {
+        let fm = FileManager.default
+        try? fm.removeItem(at: staging)
+        if exists(staging), !exists(spare) { try? fm.moveItem(at: staging, to: spare) }
+    }
+
+    /// `.output.previous` beside `output` (`build/site` → `build/.site.previous`), for messages.
+    static func sibling(_ name: String, of displayPath: String) -> String {
+        var path = Substring(displayPath)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        guard let slash = path.lastIndex(of: "/") else { return name }
+        return String(path[...slash]) + name
+    }
+
+    /// Makes the folder `root` hold exactly `files`: writes new and changed files, removes the
+    /// rest. `root` is usually the spare, an earlier build: whatever it holds must go unless a
+    /// file of this build is there with the same bytes, so a stale file that cannot be removed
+    /// fails the write (`StaleEntry`) rather than being published again.
     static func update(_ root: URL, to files: [OutputFile]) throws {
         let fm = FileManager.default
+        let guardian = StagingCleanup.shared
         var existing = Set<String>()
         var existingDirs = Set<String>()
+        var links: [String] = []
         if let e = fm.enumerator(atPath: root.path) {
             while let path = e.nextObject() as? String {
-                if (e.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory {
-                    existingDirs.insert(path)
-                } else {
-                    existing.insert(path)
+                switch e.fileAttributes?[.type] as? FileAttributeType {
+                case .typeDirectory?: existingDirs.insert(path)
+                case .typeSymbolicLink?:
+                    // Never followed: a link could lead anywhere. Removed before anything is written.
+                    links.append(path)
+                    e.skipDescendants()
+                default: existing.insert(path)
                 }
             }
+        }
+        for link in links {
+            try guardian.exclusive { try removeStale(link, in: root) }
         }
         var wanted = Set<String>()
         var wantedDirs = Set<String>()
@@ -101,15 +166,16 @@ public enum OutputWriter {
                 let created = dir
                 while !dir.isEmpty, wantedDirs.insert(dir).inserted {
                     if existing.contains(dir) {  // a file where a folder must go
-                        try fm.removeItem(at: root.appendingPathComponent(dir))
+                        let stale = dir
+                        try guardian.exclusive { try removeStale(stale, in: root) }
                         existing.remove(dir)
                     }
                     dir = parentPath(dir)
                 }
-                try fm.createDirectory(at: root.appendingPathComponent(created), withIntermediateDirectories: true)
+                try guardian.exclusive { try fm.createDirectory(at: root.appendingPathComponent(created), withIntermediateDirectories: true) }
             }
             if existingDirs.contains(file.path) {  // a folder where a file must go
-                try fm.removeItem(at: target)
+                try guardian.exclusive { try removeStale(file.path, in: root) }
                 existingDirs.remove(file.path)
             }
             let data: Data
@@ -120,15 +186,36 @@ public enum OutputWriter {
                 data = bytes
             }
             if existing.contains(file.path), FileWriting.same(data, as: target) { continue }
-            try FileWriting.write(data, to: target)
+            try guardian.exclusive { try FileWriting.write(data, to: target) }
         }
-        for stale in existing.subtracting(wanted) {
-            try? fm.removeItem(at: root.appendingPathComponent(stale))
+        for stale in existing.subtracting(wanted).sorted() {
+            try guardian.exclusive { try removeStale(stale, in: root) }
         }
         // Folders no file needs any more, deepest first.
         for dir in existingDirs.subtracting(wantedDirs).sorted(by: { $0.count > $1.count }) {
-            try? fm.removeItem(at: root.appendingPathComponent(dir))
+            try guardian.exclusive { try removeStale(dir, in: root) }
         }
+    }
+
+    /// Removes `path` (below `root`) left from an earlier build; throws `StaleEntry` when it
+    /// cannot, or when it is still there afterwards.
+    static func removeStale(_ path: String, in root: URL) throws {
+        let url = root.appendingPathComponent(path)
+        do {
+            try FileManager.default.removeItem(at: url)
+        } catch {
+            if exists(url) { throw StaleEntry(path: path, reason: reason(error)) }
+        }
+        if exists(url) { throw StaleEntry(path: path, reason: "it is still there after removing it") }
+    }
+
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
     }
 
     /// `a/b/c.html` → `a/b`; `c.html` → "". (NSString.deletingLastPathComponent crashed here on
@@ -140,11 +227,18 @@ public enum OutputWriter {
 
     static func describe(_ error: Error) -> String {
         if let failure = error as? WriteFailure { return failure.message }
+        if let stale = error as? StaleEntry { return "cannot remove '\(stale.path)': \(stale.reason)" }
         return (error as NSError).localizedDescription
     }
 
     struct WriteFailure: Error {
         var message: String
+    }
+
+    /// A file or folder of an earlier build that could not be removed from the staging folder.
+    struct StaleEntry: Error {
+        var path: String
+        var reason: String
     }
 }
 
@@ -171,7 +265,7 @@ enum FileWriting {
             }
         }
         // POSIX write: Foundation's Data.write took ~6 ms a file here (10x `cp -r`).
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw OutputWriter.WriteFailure(message: "cannot create '\(url.path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         try data.withUnsafeBytes { raw in
@@ -188,24 +282,70 @@ enum FileWriting {
     }
 }
 
-/// Remembers the staging folder of a write in progress, so an interrupted build (SIGINT,
-/// SIGTERM) can remove it before exiting.
+/// The staging folder of a write in progress, and the lock that makes writing and an interrupt
+/// exclusive: the writer changes the staging folder and swaps it in only inside `exclusive`, and
+/// the interrupt handler (`interrupt`) takes the same lock, puts the staging folder away and
+/// exits without ever releasing it. So a signal never removes a folder the writer is still
+/// filling (which left `.output.staging-PID` behind), and never lands between the swap and the
+/// move of the old build to the spare.
 public final class StagingCleanup: @unchecked Sendable {
     public static let shared = StagingCleanup()
     private let lock = NSLock()
-    private var path: String?
+    private var staging: String?
+    private var spare: String?
+    private var cancelled = false
+    private var replaced = false
 
-    func set(_ path: String?) {
+    func begin(staging: String, spare: String) {
         lock.lock()
-        self.path = path
+        self.staging = staging
+        self.spare = spare
+        replaced = false
         lock.unlock()
     }
 
-    /// Removes the staging folder, if a write is in progress.
-    public func clean() {
+    func end() {
         lock.lock()
-        let p = path
+        staging = nil
+        spare = nil
         lock.unlock()
-        if let p { try? FileManager.default.removeItem(atPath: p) }
+    }
+
+    /// Runs `body`, a change to the staging folder or the output, unless the build was
+    /// interrupted; an interrupt waits until it is done.
+    func exclusive<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if cancelled { throw OutputWriter.WriteFailure(message: "interrupted") }
+        return try body()
+    }
+
+    /// Runs `body`, a clean-up after a failed write, unless the build was interrupted (the
+    /// handler then puts the staging folder away itself).
+    func unlessInterrupted(_ body: () -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        if !cancelled { body() }
+    }
+
+    /// Records, inside `exclusive`, that the new build is now the output.
+    func replacedOutput() { replaced = true }
+
+    /// For the SIGINT/SIGTERM handler: stops every further write, puts away the staging folder
+    /// of a write in progress (renamed to the spare, which the next write checks file by file,
+    /// or removed), then calls `exit` with whether this build had already replaced the output.
+    /// The lock is never released, so nothing is written after this.
+    public func interrupt(then exit: (_ outputReplaced: Bool) -> Never) -> Never {
+        lock.lock()
+        cancelled = true
+        if let staging {
+            let stagingURL = URL(fileURLWithPath: staging)
+            if let spare, !OutputWriter.exists(URL(fileURLWithPath: spare)), rename(staging, spare) == 0 {
+                // kept as the spare
+            } else if OutputWriter.exists(stagingURL) {
+                try? FileManager.default.removeItem(at: stagingURL)
+            }
+        }
+        exit(replaced)
     }
 }

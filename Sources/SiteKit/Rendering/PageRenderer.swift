@@ -18,6 +18,9 @@ public struct PageRenderer: Sendable {
         self.index = index
         self.shortcodes = shortcodes
         self.options = options
+        // Links with a scheme the settings allow (`data:`) are written as they are; the link
+        // check refuses the others.
+        self.options.allowedSchemes.formUnion(shortcodes.settings.allowedSchemes.map { $0.lowercased() })
     }
 
     public func render(_ page: Page) -> RenderedPage {
@@ -27,6 +30,17 @@ public struct PageRenderer: Sendable {
             page.body, options: options,
             rewriteLink: { index.rewriteSourceLink($0, from: page) },
             expandShortcode: { shortcodes.expand($0, file: file, diagnostics: &diagnostics) })
+        for problem in body.problems {
+            let at = SourcePosition(file: file, line: problem.position.line, column: problem.position.column)
+            switch problem.kind {
+            case .tooDeep:
+                diagnostics.append(
+                    .error(
+                        "markdown.too-deep", at: at,
+                        "the Markdown here nests more than \(MarkdownRenderer.maxDepth) levels deep (quotes, lists, emphasis or images inside each other); what is inside is left out",
+                        suggestion: "nest fewer levels: each '>' or list marker at the start of a line opens one more; write \\> or \\- for the character itself"))
+            }
+        }
         return RenderedPage(page: page, body: body, diagnostics: diagnostics)
     }
 }

@@ -40,7 +40,7 @@ public struct ShortcodeExpander: Sendable {
             }
             guard shortcode.standsAlone else { return misplaced(shortcode, at: at, &diagnostics) }
             for price in prices.prices where price.amount == nil { diagnostics.append(unconfirmed(price, at: at)) }
-            return .markdown(priceTable())
+            return .generatedMarkdown(priceTable())
         case "list":
             guard let list = lists[shortcode.argument] else {
                 diagnostics.append(

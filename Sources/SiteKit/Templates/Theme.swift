@@ -11,7 +11,9 @@ public struct Theme: Sendable {
 
     public init() {}
 
-    public static func load(_ templates: [SourceFile]) -> (Theme, [Diagnostic]) {
+    /// Parses and checks `templates`. `readErrors` are the diagnostics of reading the sources:
+    /// a template they name (unreadable, say) is there, though not in `templates`.
+    public static func load(_ templates: [SourceFile], readErrors: [Diagnostic] = []) -> (Theme, [Diagnostic]) {
         var theme = Theme()
         var diagnostics: [Diagnostic] = []
         for file in templates {
@@ -21,15 +23,12 @@ public struct Theme: Sendable {
                 let template = try MustacheTemplate(string: file.text)
                 theme.library.register(template, named: name)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(
-                    .error(
-                        "template.error", at: SourcePosition(file: file.displayPath, line: error.context.lineNumber, column: error.context.columnNumber),
-                        "template syntax error: \(describe(error.error))",
-                        suggestion: "every {{#section}} and {{^section}} needs its {{/section}} with the same name"))
+                diagnostics.append(syntaxError(error, in: file))
             } catch {
                 diagnostics.append(.error("template.error", at: SourcePosition(file: file.displayPath), "template syntax error: \(error)"))
             }
         }
+        diagnostics += theme.missingIncludes(unreadable: Set(readErrors.map(\.position.file)))
         diagnostics += theme.partialCycles()
         return (theme, diagnostics)
     }
@@ -52,7 +51,7 @@ public struct Theme: Sendable {
     /// Partials (`{{> name}}`) and parents (`{{< name}}`) that include themselves, directly or
     /// through others, would recurse forever while rendering: refuse them before rendering.
     func partialCycles() -> [Diagnostic] {
-        var edges: [String: [(String, SourcePosition)]] = [:]
+        var edges: [String: [(name: String, position: SourcePosition, sigil: Character)]] = [:]
         for (name, file) in files {
             edges[name] = Self.includes(in: file)
         }
@@ -63,15 +62,19 @@ public struct Theme: Sendable {
             var stack: [(String, [String])] = [(start, [start])]
             var visited = Set<String>()
             while let (node, path) = stack.popLast() {
-                for (next, position) in edges[node] ?? [] {
+                for (next, position, sigil) in edges[node] ?? [] {
                     if next == start {
                         let cycle = (path + [start]).joined(separator: " → ")
                         if reported.insert(Set(path).sorted().joined(separator: ",")).inserted {
+                            // Reported in `start`, at its include of the next template of the loop.
+                            let second = path.count == 1 ? start : path[1]
+                            let closing = path.count == 1 ? (name: next, position: position, sigil: sigil) : edges[start]!.first { $0.name == second }!
+                            let tag = closing.sigil == "<" ? "{{<\(second)}}" : "{{> \(second)}}"
                             diagnostics.append(
                                 .error(
-                                    "template.recursive-partial", at: path.count == 1 ? position : SourcePosition(file: files[start]!.displayPath),
+                                    "template.recursive-partial", at: closing.position,
                                     "the template '\(start)' includes itself (\(cycle)), which would never finish",
-                                    suggestion: "remove the {{> \(path.count == 1 ? start : path[1])}} that closes the loop"))
+                                    suggestion: "remove the \(tag) that closes the loop"))
                         }
                     } else if visited.insert(next).inserted {
                         stack.append((next, path + [next]))
@@ -80,26 +83,6 @@ public struct Theme: Sendable {
             }
         }
         return diagnostics
-    }
-
-    /// `{{> name}}` and `{{< name}}` tags in a template, with positions.
-    static func includes(in file: SourceFile) -> [(String, SourcePosition)] {
-        var result: [(String, SourcePosition)] = []
-        for (lineIndex, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line[...]
-            while let open = rest.range(of: "{{") {
-                let afterOpen = rest[open.upperBound...]
-                guard let close = afterOpen.range(of: "}}") else { break }
-                let tag = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-                if let first = tag.first, first == ">" || first == "<" {
-                    let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
-                    let column = line.utf8.distance(from: line.startIndex, to: open.lowerBound) + 1
-                    result.append((name, SourcePosition(file: file.displayPath, line: lineIndex + 1, column: column)))
-                }
-                rest = afterOpen[close.upperBound...]
-            }
-        }
-        return result
     }
 
     public func has(_ name: String) -> Bool { library.getTemplate(named: name) != nil }

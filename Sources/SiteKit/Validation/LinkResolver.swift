@@ -21,24 +21,40 @@ public enum LinkResolver {
     public static func hasScheme(_ s: String) -> Bool { scheme(of: s) != nil }
 
     public static func scheme(of s: String) -> String? {
-        guard let colon = s.firstIndex(of: ":") else { return nil }
-        let candidate = s[..<colon]
-        guard let first = candidate.unicodeScalars.first,
+        // The first ':' scalar: a ':' followed by a combining mark is one Character with it, but a
+        // browser still reads the scheme before it (`javascript:\u{301}…`).
+        guard let colon = s.unicodeScalars.firstIndex(of: ":") else { return nil }
+        let candidate = s.unicodeScalars[..<colon]
+        guard let first = candidate.first,
             (first.value >= 65 && first.value <= 90) || (first.value >= 97 && first.value <= 122),
-            candidate.unicodeScalars.allSatisfy({ c in
+            candidate.allSatisfy({ c in
                 (c.value >= 65 && c.value <= 90) || (c.value >= 97 && c.value <= 122) || (c.value >= 48 && c.value <= 57)
                     || c == "+" || c == "-" || c == "."
             })
         else { return nil }
-        return candidate.lowercased()
+        return String(candidate).lowercased()
+    }
+
+    /// `s` ends with the ASCII `suffix`, compared as bytes and ignoring ASCII case.
+    static func hasSuffixIgnoringASCIICase(_ s: String, _ suffix: String) -> Bool {
+        let bytes = Array(s.utf8.suffix(suffix.utf8.count))
+        func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+        return bytes.count == suffix.utf8.count && zip(bytes, suffix.utf8).allSatisfy { lower($0) == lower($1) }
     }
 
     /// Resolves `href` as written on the page at `pageURL` (root-relative, e.g. `/faq/`).
+    ///
+    /// Paths are handled as unicode scalars and bytes, never as Characters: a '/' (or '#', '?',
+    /// ' ') followed by a combining mark forms one Character with it, which a Character-based
+    /// split, prefix or search does not see, while a browser and the file system do.
     public static func resolve(_ href: String, from pageURL: String, allowedSchemes: Set<String> = []) -> Target {
         if let fast = resolveSimple(href) { return fast }
-        let trimmed = href.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = asBrowsersRead(href).trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .malformed(reason: "the link has no destination") }
-        if trimmed.contains(where: { $0 == " " || $0 == "\\" }) && !trimmed.hasPrefix("mailto:") && !trimmed.hasPrefix("tel:") {
+        let lowered = trimmed.lowercased()
+        if trimmed.unicodeScalars.contains(where: { $0 == " " || $0 == "\\" }) && !lowered.utf8.starts(with: "mailto:".utf8)
+            && !lowered.utf8.starts(with: "tel:".utf8)
+        {
             return .malformed(reason: "a link destination cannot contain spaces or backslashes (use %20 or a hyphen)")
         }
         if let scheme = scheme(of: trimmed) {
@@ -48,34 +64,47 @@ public enum LinkResolver {
             if let reason = malformedExternal(trimmed, scheme: scheme) { return .malformed(reason: reason) }
             return .external(scheme: scheme)
         }
-        if trimmed.hasPrefix("//") { return .malformed(reason: "a link starting with // needs a scheme: write https://…") }
-        var rest = trimmed
+        if trimmed.utf8.starts(with: "//".utf8) { return .malformed(reason: "a link starting with // needs a scheme: write https://…") }
+        var rest = Substring(trimmed).unicodeScalars
         var fragment: String?
         if let hash = rest.firstIndex(of: "#") {
             let raw = String(rest[rest.index(after: hash)...])
             fragment = raw.removingPercentEncoding ?? raw
-            rest = String(rest[..<hash])
+            rest = rest[..<hash]
         }
-        if let question = rest.firstIndex(of: "?") { rest = String(rest[..<question]) }
+        if let question = rest.firstIndex(of: "?") { rest = rest[..<question] }
         if rest.isEmpty {
             return fragment.map { .samePage(fragment: $0) } ?? .malformed(reason: "the link has no destination")
         }
-        guard let decoded = rest.removingPercentEncoding else {
+        guard let decoded = String(rest).removingPercentEncoding else {
             return .malformed(reason: "the link has a broken %-escape")
         }
+        let rooted = decoded.utf8.first == UInt8(ascii: "/")
         let base: String
-        if decoded.hasPrefix("/") {
+        if rooted {
             base = ""
         } else {
             // Relative links resolve against the page's folder, as a browser does.
-            base = pageURL.hasSuffix("/") ? String(pageURL.dropFirst()) : (String(pageURL.dropFirst()) as NSString).deletingLastPathComponent
+            let page = Substring(pageURL).utf8.drop { $0 == UInt8(ascii: "/") }
+            let folder = page.lastIndex(of: UInt8(ascii: "/")).map { page[..<$0] } ?? page[page.startIndex..<page.startIndex]
+            base = String(decoding: pageURL.utf8.last == UInt8(ascii: "/") ? page : folder, as: UTF8.self)
         }
-        let relative = decoded.hasPrefix("/") ? String(decoded.dropFirst()) : decoded
+        let relative = rooted ? String(decoding: decoded.utf8.dropFirst(), as: UTF8.self) : decoded
         guard let normalized = normalize(path: relative, base: base) else {
             return .malformed(reason: "the link climbs above the site's root with '..'")
         }
-        let trailing = decoded.hasSuffix("/") && !normalized.isEmpty ? "/" : ""
+        let trailing = decoded.utf8.last == UInt8(ascii: "/") && !normalized.isEmpty ? "/" : ""
         return .local(path: "/" + normalized + trailing, fragment: fragment)
+    }
+
+    /// `href` as a browser's URL parser (WHATWG) reads it before looking for a scheme: leading
+    /// and trailing C0 controls and spaces dropped, and every tab, LF and CR removed, so that
+    /// `java\tscript:` or `\u{1}javascript:` (which browsers run) are seen as `javascript:`.
+    static func asBrowsersRead(_ href: String) -> String {
+        var scalars = href.unicodeScalars.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }[...]
+        while let c = scalars.first, c.value <= 0x20 { scalars.removeFirst() }
+        while let c = scalars.last, c.value <= 0x20 { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
     }
 
     /// The common case without Foundation: a root-relative path of plain characters
@@ -106,16 +135,18 @@ public enum LinkResolver {
     }
 
     /// Joins `path` onto `base` (both without a leading slash) and resolves `.` and `..`.
-    /// nil when `..` climbs above the root.
+    /// nil when `..` climbs above the root. Splits on the byte '/', as the file system does.
     public static func normalize(path: String, base: String) -> String? {
-        var segments = base.split(separator: "/").map(String.init)
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if part == "." { continue }
-            if part == ".." {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        var segments = base.utf8.split(separator: slash).map { String(decoding: $0, as: UTF8.self) }
+        for part in path.utf8.split(separator: slash, omittingEmptySubsequences: true) {
+            if part.elementsEqual([dot]) { continue }
+            if part.elementsEqual([dot, dot]) {
                 if segments.isEmpty { return nil }
                 segments.removeLast()
             } else {
-                segments.append(String(part))
+                segments.append(String(decoding: part, as: UTF8.self))
             }
         }
         return segments.joined(separator: "/")

@@ -1,13 +1,36 @@
 import Foundation
 
+/// What changed below the watched folders.
+enum FileChange: Sendable, Equatable {
+    /// These files (absolute paths) were written, created, deleted or had their attributes
+    /// changed; nothing else did.
+    case files(Set<String>)
+    /// Something changed that only a full walk can tell (a folder was made, moved or deleted,
+    /// events were lost).
+    case unknown
+}
+
 /// Watches folders and calls back when anything below them may have changed. Callbacks come on
 /// the watcher's own thread, often several for one save; `PreviewServer` coalesces them.
 protocol FileWatcher: Sendable {
     /// How it watches, for the terminal ("inotify", "polling every 300 ms").
     var description: String { get }
     /// Problems met while watching (a folder that cannot be watched), for the terminal.
-    func start(onChange: @escaping @Sendable () -> Void, onProblem: @escaping @Sendable (String) -> Void) throws
+    func start(onChange: @escaping @Sendable (FileChange) -> Void, onProblem: @escaping @Sendable (String) -> Void) throws
     func stop()
+}
+
+/// Changes gathered between two rebuilds.
+struct PendingChanges: Sendable {
+    var files: Set<String> = []
+    var unknown = false
+
+    mutating func add(_ change: FileChange) {
+        switch change {
+        case .files(let paths): files.formUnion(paths)
+        case .unknown: unknown = true
+        }
+    }
 }
 
 /// How `serve` finds changes.

@@ -28,7 +28,7 @@ final class InotifyWatcher: FileWatcher, @unchecked Sendable {
         self.roots = roots.map(\.standardizedFileURL)
     }
 
-    func start(onChange: @escaping @Sendable () -> Void, onProblem: @escaping @Sendable (String) -> Void) throws {
+    func start(onChange: @escaping @Sendable (FileChange) -> Void, onProblem: @escaping @Sendable (String) -> Void) throws {
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else {
             throw WatchError("inotify is not available (\(String(cString: strerror(errno)))); run with --poll")
@@ -76,7 +76,7 @@ final class InotifyWatcher: FileWatcher, @unchecked Sendable {
         if let problem { onProblem(problem) }
     }
 
-    private func run(fd: Int32, onChange: @Sendable () -> Void, onProblem: @Sendable (String) -> Void) {
+    private func run(fd: Int32, onChange: @Sendable (FileChange) -> Void, onProblem: @Sendable (String) -> Void) {
         defer {
             state.withLock { $0.fd = -1 }
             close(fd)
@@ -91,6 +91,7 @@ final class InotifyWatcher: FileWatcher, @unchecked Sendable {
             let ready = poll(&pfd, 1, 250)
             var changed = false
             var needsResync = false
+            var pending = PendingChanges()
             if ready > 0 {
                 while true {
                     let count = read(fd, buffer, bufferSize)
@@ -110,6 +111,9 @@ final class InotifyWatcher: FileWatcher, @unchecked Sendable {
                         let event = handle(wd: wd, mask: mask, name: name, onProblem: onProblem)
                         changed = changed || event.changed
                         needsResync = needsResync || event.resync
+                        if event.changed {
+                            if let path = event.path { pending.add(.files([path])) } else { pending.add(.unknown) }
+                        }
                     }
                 }
             }
@@ -122,25 +126,28 @@ final class InotifyWatcher: FileWatcher, @unchecked Sendable {
                 if resync(onProblem: onProblem) {
                     rootsMissing = false
                     changed = true
+                    pending.add(.unknown)
                 }
             }
-            if changed { onChange() }
+            if changed { onChange(pending.unknown || needsResync ? .unknown : .files(pending.files)) }
         }
     }
 
-    private func handle(wd: Int32, mask: UInt32, name: String, onProblem: @Sendable (String) -> Void) -> (changed: Bool, resync: Bool) {
+    /// Whether the event changes anything, whether the watches must be read again, and the file
+    /// it is about (nil when it is about a folder, or unknown).
+    private func handle(wd: Int32, mask: UInt32, name: String, onProblem: @Sendable (String) -> Void) -> (changed: Bool, resync: Bool, path: String?) {
         if mask & UInt32(IN_Q_OVERFLOW) != 0 {
             // Events were lost: rebuild, and watch every folder again.
-            return (true, true)
+            return (true, true, nil)
         }
         let folder = state.withLock { $0.paths[wd] }
         if mask & UInt32(IN_IGNORED) != 0 {
             state.withLock { _ = $0.paths.removeValue(forKey: wd) }
             // A watched root went away: keep looking for it.
             let wasRoot = folder.map { path in roots.contains { $0.path == path } } ?? false
-            return (wasRoot, wasRoot)
+            return (wasRoot, wasRoot, nil)
         }
-        if !name.isEmpty, name.hasPrefix(".") { return (false, false) }
+        if !name.isEmpty, name.hasPrefix(".") { return (false, false, nil) }
         let isFolder = mask & UInt32(IN_ISDIR) != 0
         if isFolder, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, let folder {
             // Watch the new folder and everything already inside it.
@@ -150,7 +157,9 @@ final class InotifyWatcher: FileWatcher, @unchecked Sendable {
         }
         // A folder moved away or in keeps its watch under a stale path: re-read the paths.
         let resync = (isFolder && mask & UInt32(IN_MOVED_FROM | IN_MOVED_TO) != 0) || mask & UInt32(IN_MOVE_SELF | IN_DELETE_SELF) != 0
-        return (true, resync)
+        // A file in a watched folder; anything about a folder (made, moved, deleted) is unknown.
+        let path = !isFolder && !name.isEmpty && !resync ? folder.map { $0 + "/" + name } : nil
+        return (true, resync, path)
     }
 }
 #endif

@@ -66,7 +66,7 @@ final class PollingWatcher: FileWatcher, @unchecked Sendable {
         return stamp
     }
 
-    func start(onChange: @escaping @Sendable () -> Void, onProblem: @escaping @Sendable (String) -> Void) throws {
+    func start(onChange: @escaping @Sendable (FileChange) -> Void, onProblem: @escaping @Sendable (String) -> Void) throws {
         let initial = scan()
         let thread = Thread { [self] in
             var previous = initial
@@ -76,13 +76,30 @@ final class PollingWatcher: FileWatcher, @unchecked Sendable {
                 if stopped.current { break }
                 let now = scan()
                 if now != previous {
+                    onChange(Self.difference(previous, now))
                     previous = now
-                    onChange()
                 }
             }
         }
         thread.name = "clinic-site poll"
         thread.start()
+    }
+
+    /// The files whose stamps differ; unknown when a folder appeared or went, or something
+    /// other than a regular file changed (a folder's own time changes with every file made in it:
+    /// that alone is no change).
+    static func difference(_ old: [String: Stamp], _ new: [String: Stamp]) -> FileChange {
+        var paths = Set<String>()
+        for (path, stamp) in new where old[path] != stamp { paths.insert(path) }
+        for path in old.keys where new[path] == nil { paths.insert(path) }
+        var files = Set<String>()
+        for path in paths {
+            let kinds = [old[path], new[path]].map { $0.map { $0.mode & UInt32(S_IFMT) } }
+            if kinds[0] == UInt32(S_IFDIR), kinds[1] == UInt32(S_IFDIR) { continue }
+            if kinds.contains(where: { $0 != nil && $0 != UInt32(S_IFREG) }) { return .unknown }
+            files.insert(path)
+        }
+        return .files(files)
     }
 
     func stop() {

@@ -145,12 +145,8 @@ import Testing
         defer { site.remove() }
         #expect(result.diagnostics.isEmpty)
         let html = try #require(site.html(result, "index.html"))
-        withKnownIssue(
-            "BUG: cmark-gfm's safe mode blanks every data: URL but PNG/GIF/JPEG/WebP images, so links the settings allow are published as href=\"\" and src=\"\" with no diagnostic"
-        ) {
-            #expect(html.contains("<a href=\"data:text/plain;base64,aGk=\">notes</a>"))
-            #expect(html.contains("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" alt=\"logo\" />"))
-        }
+        #expect(html.contains("<a href=\"data:text/plain;base64,aGk=\">notes</a>"))
+        #expect(html.contains("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" alt=\"logo\" />"))
     }
 
     static let rawHTML = """

@@ -13,11 +13,11 @@ import Testing
         let html = try #require(site.html(result, "index.html"))
         // Each heading keeps an id, unique on the page.
         #expect(html.contains("<h2 id=") && html.components(separatedBy: "<h2 id=").count == 4)
-        withKnownIssue(
-            "BUG: a heading of punctuation or emoji only gets id=\"\" (then \"-1\", \"-2\"); an empty id is invalid HTML (the Nu checker refuses it) and #-links cannot name it. Suggested: Slugger.unique falls back to \"section\" (then section-1, …) for an empty slug"
-        ) {
-            #expect(!html.contains("id=\"\""))
-            #expect(!html.contains("id=\"-1\""))
+        // An empty id is invalid HTML and no #link can name it: the fallback is "section".
+        #expect(!html.contains("id=\"\""))
+        #expect(!html.contains("id=\"-1\""))
+        for id in ["section", "section-1", "section-2"] {
+            #expect(html.contains("<h2 id=\"\(id)\">"), "no heading with id \(id)")
         }
     }
 }
