@@ -32,6 +32,8 @@ if ! command -v wrk >/dev/null 2>&1; then
     fi
 fi
 [ -x "$BIN" ] || { echo "load-test: $BIN not found; run 'swift build -c release --product clinic-site' first" >&2; exit 2; }
+# The server runs in a scratch folder: make the path absolute first (make passes a relative one).
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 WORK=$(mktemp -d /tmp/clinic-load.XXXXXX)
 SERVER=""
