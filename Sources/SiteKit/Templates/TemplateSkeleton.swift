@@ -121,6 +121,8 @@ final class TemplateSkeletons: @unchecked Sendable {
                 key.append(b ? 84 : 70)  // T F
                 return b
             }
+            // Lists of maps (the menu, child pages) take the typed path: each item goes straight to
+            // `mark(_: [String: Any])` without first failing the String cast. Same result as below.
             if let array = value as? [[String: Any]] {
                 key.append(91)  // [
                 add(String(array.count))
