@@ -166,6 +166,17 @@ import SiteMarkdown
         #expect(site.html(result, "index.html")?.contains(#"<a href="/faq/#cost">faq</a>"#) == true)
     }
 
+    /// Foundation's `replacingOccurrences` kept a CR that a combining mark follows (it compares
+    /// grapheme clusters); found by FuzzFrontMatter in CI.
+    @Test(arguments: [
+        ("a\r\u{0300}b", "a\n\u{0300}b"), ("\r\u{FE0F}", "\n\u{FE0F}"), ("e\u{0301}\r\u{0301}\r\n", "e\u{0301}\n\u{0301}\n"),
+        ("\r\r\n\n\r", "\n\n\n\n"), ("no breaks", "no breaks"),
+    ])
+    func everyCarriageReturnBecomesALineFeed(input: String, expected: String) throws {
+        let decoded = try SourceText.decode(Data(input.utf8), file: "content/x.md").get()
+        #expect(Array(decoded.utf8) == Array(expected.utf8))
+    }
+
     @Test func rawHTMLIsOffUnlessTheSettingsAllowIt() throws {
         let body = "<div class=\"x\" id=\"box\">Hi</div>\n\n[box](#box)\n"
         let off = try TestSite(["content/index.md": page("Home", body)])

@@ -17,6 +17,17 @@ import Testing
         }
     }
 
+    /// A GitHub annotation is one line: every CR and LF is escaped, also one a combining mark
+    /// follows (Foundation's default comparison matched grapheme clusters and let it through).
+    @Test func githubAnnotationsStayOnOneLine() {
+        let d = Diagnostic.error(
+            "x.y", at: SourcePosition(file: "content/a,b:c.md", line: 1, column: 1), "one\n\u{0301}two\r\u{0300}three %",
+            suggestion: "four\n\u{FE0F}five")
+        let line = DiagnosticFormatter(format: .github).github(d)
+        #expect(!line.utf8.dropLast().contains(10) && !line.utf8.contains(13))
+        #expect(line.dropLast() == "::error file=content/a%2Cb%3Ac.md,line=1,col=1,title=x.y::one%0A\u{0301}two%0D\u{0300}three %25%0Afour%0A\u{FE0F}five")
+    }
+
     @Test func longLinesAreClippedAroundTheCaret() {
         let words = (0..<2000).map { "w\($0)" }.joined(separator: " ")
         let line = words + " costs $500 today " + words

@@ -31,10 +31,26 @@ public enum SourceText {
                     suggestion: "save the file as UTF-8 in your editor"))
         }
         // Searched in the bytes: `String.UTF8View.contains` cost 20 instructions a byte here.
-        if bytes.withUnsafeBufferPointer({ $0.count > 0 && memchr($0.baseAddress!, 13, $0.count) != nil }) {
-            return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+        guard bytes.withUnsafeBufferPointer({ $0.count > 0 && memchr($0.baseAddress!, 13, $0.count) != nil }) else {
+            return .success(text)
         }
-        return .success(text)
+        // CRLF and a lone CR each become LF, byte by byte. Foundation's `replacingOccurrences` is not
+        // used: it compares grapheme clusters, so a CR before a combining mark (`\r\u{0301}`)
+        // survived it (found by FuzzFrontMatter). Replacing ASCII bytes keeps the text valid UTF-8.
+        var normalized = [UInt8]()
+        normalized.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 13 {
+                normalized.append(10)
+                if index + 1 < bytes.count, bytes[index + 1] == 10 { index += 1 }
+            } else {
+                normalized.append(byte)
+            }
+            index += 1
+        }
+        return .success(String(decoding: normalized, as: UTF8.self))
     }
 
     private static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {

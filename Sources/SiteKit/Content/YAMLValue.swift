@@ -317,7 +317,7 @@ public enum YAMLReader {
             if let colon = line.firstIndex(of: ":") {
                 let key = line[..<colon].trimmingCharacters(in: .whitespaces)
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                let escaped = value.replacingOccurrences(of: "\"", with: "\\\"")
+                let escaped = value.replacingOccurrences(of: "\"", with: "\\\"", options: .literal)
                 return "the value contains ': ', which YAML reads as a new key; put the value in quotes: \(key): \"\(escaped)\""
             }
             return "a value that contains ': ' must be put in quotes"

@@ -268,11 +268,11 @@ public struct DiagnosticFormatter: Sendable {
     }
 
     private func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        s.replacingOccurrences(of: "%", with: "%25", options: .literal).replacingOccurrences(of: "\r", with: "%0D", options: .literal)
+            .replacingOccurrences(of: "\n", with: "%0A", options: .literal)
     }
 
     private func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A", options: .literal).replacingOccurrences(of: ",", with: "%2C", options: .literal)
     }
 }

@@ -117,5 +117,5 @@ public struct ShortcodeExpander: Sendable {
         return rows.joined(separator: "\n") + "\n"
     }
 
-    func escapeCell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+    func escapeCell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|", options: .literal) }
 }

@@ -239,7 +239,7 @@ public enum CrisisDetector {
                 return lower.withUnsafeBufferPointer { containsTerm($0) }
             }
             var lowered = text.lowercased()
-            for name in names { lowered = lowered.replacingOccurrences(of: name, with: "") }
+            for name in names { lowered = lowered.replacingOccurrences(of: name, with: "", options: .literal) }
             return terms.contains { ByteSearch.contains($0, in: lowered) }
         }
     }

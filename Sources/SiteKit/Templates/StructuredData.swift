@@ -67,9 +67,9 @@ public enum StructuredData {
     static func json(_ object: [String: Any]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c")
-            .replacingOccurrences(of: ">", with: "\\u003e")
-            .replacingOccurrences(of: "&", with: "\\u0026")
+            .replacingOccurrences(of: "<", with: "\\u003c", options: .literal)
+            .replacingOccurrences(of: ">", with: "\\u003e", options: .literal)
+            .replacingOccurrences(of: "&", with: "\\u0026", options: .literal)
     }
 }
 
