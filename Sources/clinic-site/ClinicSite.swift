@@ -135,7 +135,7 @@ struct Runner {
         let writeStart = DispatchTime.now()
         if write, errors == 0, let outputURL, let output {
             do {
-                try OutputWriter.write(result.files, to: outputURL, displayPath: output)
+                try OutputWriter.write(result.files, to: outputURL, displayPath: output, parallel: !site.serial)
                 written = result.files.count
             } catch {
                 diagnostics.append(error)

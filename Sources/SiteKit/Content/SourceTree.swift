@@ -80,24 +80,36 @@ public struct SiteSources: Sendable {
             }
         }
         var walker = TreeReader(root: content, rootDisplay: contentDisplay)
+        enum Role { case settings, data(String), page }
+        var toRead: [(role: Role, relative: String, url: URL)] = []
         for (relative, url) in walker.files() {
             let name = (relative as NSString).lastPathComponent
             if relative == settingsFileName {
-                if let file = walker.readText(url, relative: relative) { sources.settings = file }
+                toRead.append((.settings, relative, url))
                 continue
             }
             if name.hasPrefix("_") && name.hasSuffix(".yaml") && !relative.contains("/") {
-                if let file = walker.readText(url, relative: relative) { sources.dataFiles[name] = file }
+                toRead.append((.data(name), relative, url))
                 continue
             }
             if name.hasPrefix("_") && name != "_index.md" { continue }
             // Folders whose names start with '_' hold data, not pages.
             if relative.split(separator: "/").dropLast().contains(where: { $0.hasPrefix("_") }) { continue }
             if name.lowercased().hasSuffix(".md") {
-                if let file = walker.readText(url, relative: relative) { sources.pages.append(file) }
+                toRead.append((.page, relative, url))
             } else if walker.checkReadable(url, relative: relative) {
                 sources.staticFiles.append(
                     StaticFile(outputPath: relative, displayPath: contentDisplay + "/" + relative, source: url))
+            }
+        }
+        // Read and decoded on every core, kept in the walk's order.
+        let reader = walker
+        for ((role, _, _), result) in zip(toRead, toRead.parallelMap { reader.load($0.url, relative: $0.relative) }) {
+            switch (result, role) {
+            case (.failure(let diagnostic), _): walker.diagnostics.append(diagnostic)
+            case (.success(let file), .settings): sources.settings = file
+            case (.success(let file), .data(let name)): sources.dataFiles[name] = file
+            case (.success(let file), .page): sources.pages.append(file)
             }
         }
         sources.diagnostics += walker.diagnostics
@@ -178,8 +190,15 @@ struct TreeReader {
         for name in names.sorted() where !name.hasPrefix(".") {
             let url = directory.appendingPathComponent(name)
             let path = relative.isEmpty ? name : relative + "/" + name
-            guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { continue }
-            var type = attributes[.type] as? FileAttributeType
+            var info = stat()
+            guard lstat(url.path, &info) == 0 else { continue }
+            var type: FileAttributeType? =
+                switch info.st_mode & S_IFMT {
+                case S_IFLNK: .typeSymbolicLink
+                case S_IFDIR: .typeDirectory
+                case S_IFREG: .typeRegular
+                default: nil
+                }
             if type == .typeSymbolicLink {
                 let target = url.resolvingSymlinksInPath().path
                 guard target == rootPath || target.hasPrefix(rootPath + "/") else {
@@ -239,20 +258,26 @@ struct TreeReader {
         return false
     }
 
+    /// Reads the file at `url`, or records why it cannot be read.
     mutating func readText(_ url: URL, relative: String) -> SourceFile? {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            diagnostics.append(
-                .error(
-                    "io.unreadable", at: SourcePosition(file: display(relative)),
-                    "cannot read '\(display(relative))'", suggestion: "check that the file's permissions let you read it"))
-            return nil
-        }
-        switch SourceText.decode(data, file: display(relative)) {
-        case .success(let text):
-            return SourceFile(relativePath: relative, displayPath: display(relative), text: text)
+        switch load(url, relative: relative) {
+        case .success(let file): return file
         case .failure(let diagnostic):
             diagnostics.append(diagnostic)
             return nil
+        }
+    }
+
+    /// The file at `url`, decoded, or why it cannot be read (safe on any thread).
+    func load(_ url: URL, relative: String) -> Result<SourceFile, Diagnostic> {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return .failure(
+                .error(
+                    "io.unreadable", at: SourcePosition(file: display(relative)),
+                    "cannot read '\(display(relative))'", suggestion: "check that the file's permissions let you read it"))
+        }
+        return SourceText.decode(data, file: display(relative)).map {
+            SourceFile(relativePath: relative, displayPath: display(relative), text: $0)
         }
     }
 }

@@ -16,7 +16,7 @@ public enum OutputWriter {
     /// Every change to the staging folder and the swap run under `StagingCleanup`'s lock, so an
     /// interrupt (SIGINT, SIGTERM) either waits for one file to be written or stops the write
     /// before it: it never races with it.
-    public static func write(_ files: [OutputFile], to output: URL, displayPath: String) throws(Diagnostic) {
+    public static func write(_ files: [OutputFile], to output: URL, displayPath: String, parallel: Bool = true) throws(Diagnostic) {
         let fm = FileManager.default
         let parent = output.deletingLastPathComponent()
         let name = output.lastPathComponent
@@ -35,7 +35,7 @@ public enum OutputWriter {
         }
         var reusingSpare = false
         do {
-            try guardian.exclusive {
+            try guardian.guarded {
                 if exists(staging) { try fm.removeItem(at: staging) }  // left by a killed build with our pid
                 var isDirectory: ObjCBool = false
                 if fm.fileExists(atPath: spare.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -46,7 +46,7 @@ public enum OutputWriter {
                     try fm.createDirectory(at: staging, withIntermediateDirectories: true)
                 }
             }
-            try update(staging, to: files)
+            try update(staging, to: files, parallel: parallel)
         } catch {
             guardian.unlessInterrupted { discard(staging, spare: spare) }
             if let stale = error as? StaleEntry, reusingSpare {
@@ -63,7 +63,7 @@ public enum OutputWriter {
                     : "check free disk space and permissions, then build again")
         }
         do {
-            try guardian.exclusive {
+            try guardian.guarded {
                 if exists(output) {
                     if clinic_exchange_paths(staging.path, output.path) == 0 {
                         guardian.replacedOutput()
@@ -129,28 +129,24 @@ public enum OutputWriter {
     /// rest. `root` is usually the spare, an earlier build: whatever it holds must go unless a
     /// file of this build is there with the same bytes, so a stale file that cannot be removed
     /// fails the write (`StaleEntry`) rather than being published again.
-    static func update(_ root: URL, to files: [OutputFile]) throws {
-        let fm = FileManager.default
+    ///
+    /// Folders are made first, in order; then the files are compared and written on every core
+    /// (`parallel`), and the first failure in the files' order is thrown. Paths are plain strings
+    /// and the folder is listed with `readdir`: `URL.appendingPathComponent` and FileManager's
+    /// enumerator were a third of this stage's time on 5,000 pages.
+    static func update(_ root: URL, to files: [OutputFile], parallel: Bool = true) throws {
         let guardian = StagingCleanup.shared
-        var existing = Set<String>()
-        var existingDirs = Set<String>()
-        var links: [String] = []
-        if let e = fm.enumerator(atPath: root.path) {
-            while let path = e.nextObject() as? String {
-                switch e.fileAttributes?[.type] as? FileAttributeType {
-                case .typeDirectory?: existingDirs.insert(path)
-                case .typeSymbolicLink?:
-                    // Never followed: a link could lead anywhere. Removed before anything is written.
-                    links.append(path)
-                    e.skipDescendants()
-                default: existing.insert(path)
-                }
-            }
-        }
-        for link in links {
-            try guardian.exclusive { try removeStale(link, in: root) }
+        let rootPath = root.path
+        FileWriting.startCounting()
+        let listing = try FolderListing(rootPath)
+        var existing = listing.files
+        var existingDirs = listing.folders
+        for link in listing.links {
+            // Never followed: a link could lead anywhere. Removed before anything is written.
+            try guardian.guarded { try removeStale(link, in: root) }
         }
         var wanted = Set<String>()
+        wanted.reserveCapacity(files.count)
         var wantedDirs = Set<String>()
         for file in files {
             // Never write outside the folder, whatever a path holds (checked by scalars, as the
@@ -160,40 +156,101 @@ public enum OutputWriter {
                 throw WriteFailure(message: "refusing to write '\(file.path)', which would leave the output folder")
             }
             wanted.insert(file.path)
-            let target = root.appendingPathComponent(file.path)
             var dir = parentPath(file.path)
-            if !dir.isEmpty, !wantedDirs.contains(dir) {
-                let created = dir
-                while !dir.isEmpty, wantedDirs.insert(dir).inserted {
-                    if existing.contains(dir) {  // a file where a folder must go
-                        let stale = dir
-                        try guardian.exclusive { try removeStale(stale, in: root) }
-                        existing.remove(dir)
-                    }
-                    dir = parentPath(dir)
+            var missing: [String] = []
+            while !dir.isEmpty, wantedDirs.insert(dir).inserted {
+                if existing.contains(dir) {  // a file where a folder must go
+                    let stale = dir
+                    try guardian.guarded { try removeStale(stale, in: root) }
+                    existing.remove(dir)
                 }
-                try guardian.exclusive { try fm.createDirectory(at: root.appendingPathComponent(created), withIntermediateDirectories: true) }
+                if !existingDirs.contains(dir) { missing.append(dir) }
+                dir = parentPath(dir)
+            }
+            for dir in missing.reversed() {  // parents first
+                try guardian.guarded { try FileWriting.makeFolder(rootPath + "/" + dir) }
             }
             if existingDirs.contains(file.path) {  // a folder where a file must go
-                try guardian.exclusive { try removeStale(file.path, in: root) }
+                try guardian.guarded { try removeStale(file.path, in: root) }
                 existingDirs.remove(file.path)
             }
-            let data: Data
-            switch file.contents {
-            case .text(let text): data = Data(text.utf8)
-            case .copy(let source):
-                guard let bytes = fm.contents(atPath: source.path) else { throw WriteFailure(message: "cannot read '\(source.path)'") }
-                data = bytes
-            }
-            if existing.contains(file.path), FileWriting.same(data, as: target) { continue }
-            try guardian.exclusive { try FileWriting.write(data, to: target) }
         }
+        let present = existing
+        let failures = Array(files.indices).parallelMap(parallel: parallel) { i -> Error? in
+            let file = files[i]
+            let target = rootPath + "/" + file.path
+            do {
+                switch file.contents {
+                case .text(var text):
+                    try text.withUTF8 { bytes in
+                        if present.contains(file.path), FileWriting.same(UnsafeRawBufferPointer(bytes), as: target) { return }
+                        try guardian.guarded { try FileWriting.write(UnsafeRawBufferPointer(bytes), to: target) }
+                    }
+                case .copy(let source):
+                    guard let data = FileManager.default.contents(atPath: source.path) else {
+                        throw WriteFailure(message: "cannot read '\(source.path)'")
+                    }
+                    try data.withUnsafeBytes { bytes in
+                        if present.contains(file.path), FileWriting.same(bytes, as: target) { return }
+                        try guardian.guarded { try FileWriting.write(bytes, to: target) }
+                    }
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         for stale in existing.subtracting(wanted).sorted() {
-            try guardian.exclusive { try removeStale(stale, in: root) }
+            try guardian.guarded { try removeStale(stale, in: root) }
         }
         // Folders no file needs any more, deepest first.
         for dir in existingDirs.subtracting(wantedDirs).sorted(by: { $0.count > $1.count }) {
-            try guardian.exclusive { try removeStale(dir, in: root) }
+            try guardian.guarded { try removeStale(dir, in: root) }
+        }
+    }
+
+    /// What a folder holds, below it, by relative path: files, folders and symbolic links (never
+    /// followed), listed with `readdir`.
+    struct FolderListing {
+        var files = Set<String>()
+        var folders = Set<String>()
+        var links: [String] = []
+
+        init(_ root: String) throws {
+            var pending = [""]
+            while let relative = pending.popLast() {
+                let folder = relative.isEmpty ? root : root + "/" + relative
+                guard let dir = opendir(folder) else {
+                    if relative.isEmpty { throw WriteFailure(message: "cannot list '\(root)': \(String(cString: strerror(errno)))") }
+                    continue  // gone or unreadable: what it holds is removed with it
+                }
+                defer { closedir(dir) }
+                while let entry = readdir(dir) {
+                    let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                        pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                    }
+                    if name == "." || name == ".." { continue }
+                    let path = relative.isEmpty ? name : relative + "/" + name
+                    var type = Int32(entry.pointee.d_type)
+                    if type == Int32(DT_UNKNOWN) {
+                        var info = stat()
+                        guard lstat(root + "/" + path, &info) == 0 else { continue }
+                        switch info.st_mode & S_IFMT {
+                        case S_IFDIR: type = Int32(DT_DIR)
+                        case S_IFLNK: type = Int32(DT_LNK)
+                        default: type = Int32(DT_REG)
+                        }
+                    }
+                    switch type {
+                    case Int32(DT_DIR):
+                        folders.insert(path)
+                        pending.append(path)
+                    case Int32(DT_LNK): links.append(path)
+                    default: files.insert(path)
+                    }
+                }
+            }
         }
     }
 
@@ -248,74 +305,113 @@ enum FileWriting {
     nonisolated(unsafe) static var written = 0
     nonisolated(unsafe) static var failAfterForTesting: Int? = nil
     static let failAfterFromEnvironment: Int? = ProcessInfo.processInfo.environment["CLINIC_SITE_FAIL_WRITE_AFTER"].flatMap(Int.init)
+    private static let counting = NSLock()
 
-    /// True when the file at `url` holds exactly `data`.
-    static func same(_ data: Data, as url: URL) -> Bool {
-        var info = stat()
-        guard stat(url.path, &info) == 0, Int(info.st_size) == data.count else { return false }
-        return FileManager.default.contents(atPath: url.path) == data
+    /// A new write counts its files from zero.
+    static func startCounting() {
+        counting.lock()
+        written = 0
+        counting.unlock()
     }
 
-    static func write(_ data: Data, to url: URL) throws {
+    /// True when the file at `path` holds exactly `bytes`.
+    static func same(_ bytes: UnsafeRawBufferPointer, as path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        guard bytes.count > 0 else { return true }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while offset < bytes.count {
+            let n = read(fd, buffer.baseAddress! + offset, bytes.count - offset)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return memcmp(buffer.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+    }
+
+    /// Makes one folder whose parent exists; one that is already there is fine.
+    static func makeFolder(_ path: String) throws {
+        if mkdir(path, 0o755) != 0, errno != EEXIST {
+            throw OutputWriter.WriteFailure(message: "cannot create the folder '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
         if let failAfter = failAfterForTesting ?? failAfterFromEnvironment {
+            counting.lock()
             written += 1
-            if written > failAfter {
-                written = 0
-                throw OutputWriter.WriteFailure(message: "simulated failure after \(failAfter) files")
-            }
+            let fails = written > failAfter
+            counting.unlock()
+            if fails { throw OutputWriter.WriteFailure(message: "simulated failure after \(failAfter) files") }
         }
         // POSIX write: Foundation's Data.write took ~6 ms a file here (10x `cp -r`).
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw OutputWriter.WriteFailure(message: "cannot create '\(url.path)': \(String(cString: strerror(errno)))") }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw OutputWriter.WriteFailure(message: "cannot create '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw OutputWriter.WriteFailure(message: "cannot write '\(url.path)': \(String(cString: strerror(errno)))")
-                }
-                offset += n
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputWriter.WriteFailure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
             }
+            offset += n
         }
     }
 }
 
-/// The staging folder of a write in progress, and the lock that makes writing and an interrupt
-/// exclusive: the writer changes the staging folder and swaps it in only inside `exclusive`, and
-/// the interrupt handler (`interrupt`) takes the same lock, puts the staging folder away and
-/// exits without ever releasing it. So a signal never removes a folder the writer is still
-/// filling (which left `.output.staging-PID` behind), and never lands between the swap and the
-/// move of the old build to the spare.
+/// The staging folder of a write in progress, and the lock that keeps writing and an interrupt
+/// apart: the writer changes the staging folder and swaps it in only inside `guarded`, and the
+/// interrupt handler (`interrupt`) takes the same lock, puts the staging folder away and exits
+/// without ever releasing it. So a signal never removes a folder the writer is still filling
+/// (which left `.output.staging-PID` behind), and never lands between the swap and the move of
+/// the old build to the spare.
+///
+/// The lock is a read-write lock: the writer's threads hold it shared, one file each, and the
+/// interrupt holds it exclusive, so it waits for the files being written and no other starts
+/// (writers are preferred to new readers, so it does not wait for the whole site).
 public final class StagingCleanup: @unchecked Sendable {
     public static let shared = StagingCleanup()
-    private let lock = NSLock()
+    private let lock = UnsafeMutablePointer<pthread_rwlock_t>.allocate(capacity: 1)
+    private let state = NSLock()
     private var staging: String?
     private var spare: String?
     private var cancelled = false
     private var replaced = false
 
+    init() {
+        clinic_rwlock_init_prefer_writer(lock)
+    }
+
     func begin(staging: String, spare: String) {
-        lock.lock()
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        state.lock()
         self.staging = staging
         self.spare = spare
         replaced = false
-        lock.unlock()
+        state.unlock()
     }
 
     func end() {
-        lock.lock()
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
+        state.lock()
         staging = nil
         spare = nil
-        lock.unlock()
+        state.unlock()
     }
 
     /// Runs `body`, a change to the staging folder or the output, unless the build was
-    /// interrupted; an interrupt waits until it is done.
-    func exclusive<T>(_ body: () throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
+    /// interrupted; an interrupt waits until it is done. Several may run at once.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        pthread_rwlock_rdlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
         if cancelled { throw OutputWriter.WriteFailure(message: "interrupted") }
         return try body()
     }
@@ -323,21 +419,28 @@ public final class StagingCleanup: @unchecked Sendable {
     /// Runs `body`, a clean-up after a failed write, unless the build was interrupted (the
     /// handler then puts the staging folder away itself).
     func unlessInterrupted(_ body: () -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
+        pthread_rwlock_wrlock(lock)
+        defer { pthread_rwlock_unlock(lock) }
         if !cancelled { body() }
     }
 
-    /// Records, inside `exclusive`, that the new build is now the output.
-    func replacedOutput() { replaced = true }
+    /// Records, inside `guarded`, that the new build is now the output.
+    func replacedOutput() {
+        state.lock()
+        replaced = true
+        state.unlock()
+    }
 
     /// For the SIGINT/SIGTERM handler: stops every further write, puts away the staging folder
     /// of a write in progress (renamed to the spare, which the next write checks file by file,
     /// or removed), then calls `exit` with whether this build had already replaced the output.
     /// The lock is never released, so nothing is written after this.
     public func interrupt(then exit: (_ outputReplaced: Bool) -> Never) -> Never {
-        lock.lock()
+        pthread_rwlock_wrlock(lock)
         cancelled = true
+        state.lock()
+        let (staging, spare, replaced) = (self.staging, self.spare, self.replaced)
+        state.unlock()
         if let staging {
             let stagingURL = URL(fileURLWithPath: staging)
             if let spare, !OutputWriter.exists(URL(fileURLWithPath: spare)), rename(staging, spare) == 0 {
