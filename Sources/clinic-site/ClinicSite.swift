@@ -131,21 +131,30 @@ struct Runner {
             }
         }
         let errors = diagnostics.errorCount
-        var written = 0
-        let writeStart = DispatchTime.now()
-        if write, errors == 0, let outputURL, let output {
-            do {
-                try OutputWriter.write(result.files, to: outputURL, displayPath: output, parallel: !site.serial)
-                written = result.files.count
-            } catch {
-                diagnostics.append(error)
-            }
-        }
-        let writeEnd = DispatchTime.now()
         let sourceTexts = Dictionary(
             (sources.pages + sources.templates + (sources.settings.map { [$0] } ?? [])).map { ($0.displayPath, $0.text) },
             uniquingKeysWith: { a, _ in a })
         let formatter = DiagnosticFormatter(format: site.format.format, sourceText: { sourceTexts[$0] })
+        // The output is written while the report is made: neither needs the other, and only a
+        // write that fails adds to the report (its error comes last, as it is the last found).
+        let writing = Writing()
+        let writeStart = DispatchTime.now()
+        if write, errors == 0, let outputURL, let output {
+            let files = result.files
+            let parallel = !site.serial
+            writing.group.enter()
+            DispatchQueue.global().async {
+                let started = DispatchTime.now()
+                do throws(Diagnostic) {
+                    try OutputWriter.write(files, to: outputURL, displayPath: output, parallel: parallel)
+                    writing.written = files.count
+                } catch {
+                    writing.failure = error
+                }
+                writing.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+                writing.group.leave()
+            }
+        }
         // The human report is printed in pieces as it is made (it can be tens of MB), before the
         // timings and the summary line; the others are printed whole, after them.
         var report = ""
@@ -154,13 +163,24 @@ struct Runner {
         } else {
             report = formatter.report(diagnostics, pages: result.pageCount)
         }
+        let reportEnd = DispatchTime.now()
+        writing.group.wait()
+        if let failure = writing.failure {
+            diagnostics.append(failure)
+            if site.format == .human {
+                formatter.write([failure], pages: result.pageCount) { FileHandle.standardError.write(Data($0.utf8)) }
+            } else {
+                report = formatter.report(diagnostics, pages: result.pageCount)
+            }
+        }
+        let written = writing.written
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let summary = summaryLine(diagnostics: diagnostics, pages: result.pageCount, written: written, seconds: seconds)
         if site.timings {
             var lines = [String(format: "%@ %7.3f s", "read sources".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(start, readTime))]
             lines += result.timings.map { String(format: "%@ %7.3f s", $0.stage.padding(toLength: 24, withPad: " ", startingAt: 0), $0.seconds) }
-            lines.append(String(format: "%@ %7.3f s", "write output".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(writeStart, writeEnd)))
-            lines.append(String(format: "%@ %7.3f s", "report".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(writeEnd, DispatchTime.now())))
+            lines.append(String(format: "%@ %7.3f s", "write output".padding(toLength: 24, withPad: " ", startingAt: 0), writing.seconds))
+            lines.append(String(format: "%@ %7.3f s", "report (while writing)".padding(toLength: 24, withPad: " ", startingAt: 0), elapsed(writeStart, reportEnd)))
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         switch site.format {
@@ -191,6 +211,14 @@ struct Runner {
         }
         return "Built \(pages) page\(pages == 1 ? "" : "s"), wrote \(written) files to \(output ?? "output") in \(time): \(counts)."
     }
+}
+
+/// The output being written on another thread while the report is made; read after `group.wait()`.
+final class Writing: @unchecked Sendable {
+    let group = DispatchGroup()
+    var written = 0
+    var failure: Diagnostic?
+    var seconds = 0.0
 }
 
 /// SIGINT and SIGTERM stop the writer, put away a half-written staging folder, then exit
