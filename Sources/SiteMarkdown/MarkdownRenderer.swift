@@ -439,7 +439,7 @@ private struct TreeWalker {
     /// the visible text just collected.
     private mutating func giveHeadingAnID(_ heading: OpaquePointer) {
         let level = Int(cmark_node_get_heading_level(heading))
-        let text = String(decoding: visibleText, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let text = Trimming.spaces(String(decoding: visibleText, as: UTF8.self))
         let id = slugger.unique(text)
         headings.append(
             MarkdownHeading(

@@ -253,4 +253,27 @@ import SiteMarkdown
     func detectsMentions(text: String, expected: Bool) {
         #expect(CrisisDetector.mentionsCrisis(MarkdownRenderer.render(text + "\n")) == expected)
     }
+
+    /// The byte-pair scan finds a term exactly where a plain case-insensitive search does: at the
+    /// start, at the end, in any ASCII case, beside near misses and non-ASCII text.
+    @Test func theScanAgreesWithAPlainSearch() {
+        let pieces = ["", "s", "S", "su", "Su", "sUICID", "suicid", "SUICIDE", "self", "self-harm", "Self Harm", "self_harm", "kill", "KILL MYSELF",
+                      "kill  myself", "end my life", "End My Life", "en", "e", "é", "ß", " ", "-", "x", "\u{0301}", "suici", "self-har"]
+        var checked = 0
+        for a in pieces {
+            for b in pieces {
+                for c in ["", "s", "e", "life", " harm", "ide"] {
+                    let text = a + b + c
+                    let lowered = Array(text.utf8).map(ByteSearch.lower)
+                    let expected = CrisisDetector.termBytes.contains { term in
+                        lowered.count >= term.count && (0...(lowered.count - term.count)).contains { Array(lowered[$0..<($0 + term.count)]) == term }
+                    }
+                    var copy = text
+                    #expect(copy.withUTF8 { CrisisDetector.containsTerm($0) } == expected, "\(text.debugDescription)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == pieces.count * pieces.count * 6)
+    }
 }

@@ -245,17 +245,19 @@ public enum CrisisDetector {
     }
 
     /// Whether one of `terms` occurs in `b`, ignoring ASCII case: one pass over the bytes, which
-    /// only stops at a byte that starts a term in either case.
+    /// only stops where two bytes start a term in either case (a bit set of byte pairs: stopping
+    /// at every `e`, `s` or `k` made this scan 2% of a build).
     static func containsTerm(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = b.baseAddress else { return false }
+        guard let base = b.baseAddress, b.count >= 2 else { return false }
         let n = b.count
         return startsTerm.withUnsafeBufferPointer { starts in
+            var pair = Int(base[0])
             var i = 0
-            while i < n {
-                if starts[Int(base[i])] {
-                    let c = ByteSearch.lower(base[i])
-                    for term in termBytes where term[0] == c && i + term.count <= n {
-                        var j = 1
+            while i + 1 < n {
+                pair = (pair << 8 | Int(base[i + 1])) & 0xFFFF
+                if starts[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                    for term in termBytes where i + term.count <= n {
+                        var j = 0
                         while j < term.count, ByteSearch.lower(base[i + j]) == term[j] { j += 1 }
                         if j == term.count { return true }
                     }
@@ -267,8 +269,20 @@ public enum CrisisDetector {
     }
 
     static let termBytes: [[UInt8]] = terms.map { Array($0.utf8) }
-    /// Bytes that start a term, in either ASCII case.
-    static let startsTerm: [Bool] = (0..<256).map { c in termBytes.contains { $0[0] == ByteSearch.lower(UInt8(c)) } }
+    /// The pairs of bytes that start a term, in either ASCII case, as a set of 65,536 bits.
+    static let startsTerm: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        func cases(_ c: UInt8) -> [UInt8] { c >= 97 && c <= 122 ? [c, c - 32] : [c] }
+        for term in termBytes {
+            for a in cases(term[0]) {
+                for b in cases(term[1]) {
+                    let pair = Int(a) << 8 | Int(b)
+                    bits[pair >> 6] |= 1 << UInt64(pair & 63)
+                }
+            }
+        }
+        return bits
+    }()
 
     /// `hay` without the non-overlapping occurrences of `needle`, left to right (as
     /// `replacingOccurrences(of:with: "")`).
