@@ -105,6 +105,8 @@ struct NoticeCheck {
         var first: (offset: Int, length: Int)?
         text.bytes.withUnsafeBufferPointer { all in
             let body = UnsafeBufferPointer(rebasing: all[bodyStart...])
+            // One pass to rule out the common case (no term at all) before a search per term.
+            guard CrisisDetector.containsTerm(body) else { return }
             for term in crisisTerms {
                 if let offset = LiteralFilter.firstOffset(of: term, in: body), offset < (first?.offset ?? Int.max) {
                     first = (offset, term.count)
