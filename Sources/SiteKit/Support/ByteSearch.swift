@@ -1,3 +1,5 @@
+import Foundation
+
 /// Substring search over UTF-8 bytes. Foundation's `String.contains` and `range(of:)` bridge to
 /// NSString and dominated the profile of a 5,000-page build; these do not allocate.
 enum ByteSearch {
@@ -21,6 +23,16 @@ enum ByteSearch {
         let first = needle[0]
         var i = 0
         let last = hay.count - n
+        if !ignoringASCIICase, let base = hay.baseAddress, let start = needle.baseAddress {
+            // memchr to each candidate first byte, then memcmp.
+            while i <= last {
+                guard let found = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                let at = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if memcmp(base + at, start, n) == 0 { return at }
+                i = at + 1
+            }
+            return nil
+        }
         while i <= last {
             let c = ignoringASCIICase ? lower(hay[i]) : hay[i]
             if c == first {
