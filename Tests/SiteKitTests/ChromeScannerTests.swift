@@ -12,6 +12,7 @@ import Testing
         #expect(fast.ids == gumbo.ids, "ids differ in \(label)")
         #expect(fast.texts.map(\.text) == gumbo.texts.map(\.text), "texts differ in \(label)")
         #expect(fast.scripts == gumbo.scripts, "script count differs in \(label)")
+        #expect(fast.links.map { "\($0.line):\($0.column)" } == gumbo.links.map { "\($0.line):\($0.column)" }, "link positions differ in \(label)")
     }
 
     @Test func agreesWithGumboOnTrickyTemplateOutput() {

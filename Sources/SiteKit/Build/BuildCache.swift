@@ -821,9 +821,7 @@ public final class BuildCache: @unchecked Sendable {
                     default: break
                     }
                 }
-                let flagged = page.chrome.texts.contains { text in
-                    !priceChecker.check(PriceChecker.Unit(text: text.text, splitSentences: true) { _ in SourcePosition(file: "") }).isEmpty
-                }
+                let flagged = SiteBuilder.templateTextHasPriceProblem(page, with: priceChecker)
                 return CheckEntry(
                     renderSerial: serial, env: env, catalog: catalog, membership: membership, lookups: lookups, fragmentFiles: Array(fragmentFiles),
                     dependsOnAll: !body.isEmpty || !chrome.isEmpty, diagnostics: body + SiteBuilder.checkPrices(page, with: priceChecker),

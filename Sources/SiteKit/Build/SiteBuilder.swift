@@ -267,15 +267,16 @@ public struct SiteBuilder: Sendable {
             diagnostics.add(contentsOf: Self.checkTemplatePrices(checked.flaggedPages, with: priceChecker, theme: theme))
         } else {
             let early = checkedEarly
-            let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem])] = Array(assembled.indices).parallelMap(parallel: options.parallel) { i in
-                (checker.checkBody(assembled[i]) + early[i].prices, checker.checkChrome(assembled[i]))
+            let perPage: [(body: [Diagnostic], chrome: [LinkChecker.TemplateLinkProblem], flagged: Bool)] = Array(assembled.indices).parallelMap(parallel: options.parallel) { i in
+                (checker.checkBody(assembled[i]) + early[i].prices, checker.checkChrome(assembled[i]), Self.templateTextHasPriceProblem(assembled[i], with: priceChecker))
             }
             for list in perPage { diagnostics.add(contentsOf: list.body) }
             let templateProblems = perPage.flatMap(\.chrome)
             var templateOfPage: [String: String] = [:]
             for page in assembled { templateOfPage[page.page.source.displayPath] = page.template }
             diagnostics.add(contentsOf: checker.place(templateProblems, templates: templateOfPage))
-            diagnostics.add(contentsOf: Self.checkTemplatePrices(assembled, with: priceChecker, theme: theme))
+            let flagged = assembled.indices.filter { perPage[$0].flagged }.map { assembled[$0] }
+            diagnostics.add(contentsOf: Self.checkTemplatePrices(flagged, with: priceChecker, theme: theme))
         }
         if let external = options.externalLinks {
             diagnostics.add(contentsOf: external.check(assembled))
@@ -317,7 +318,16 @@ public struct SiteBuilder: Sendable {
         return result
     }
 
-    /// Amounts the templates print (in a footer, say), reported once at the template line.
+    /// Whether the template's text on this page holds a price problem: only such pages are
+    /// passed to `checkTemplatePrices`, which reports each text once, on the first page with it.
+    static func templateTextHasPriceProblem(_ page: AssembledPage, with checker: PriceChecker) -> Bool {
+        page.chrome.texts.contains { text in
+            !checker.check(PriceChecker.Unit(text: text.text, splitSentences: true) { _ in SourcePosition(file: "") }).isEmpty
+        }
+    }
+
+    /// Amounts the templates print (in a footer, say), reported once at the template line. Only
+    /// pages whose template text has a problem need to be passed.
     static func checkTemplatePrices(_ pages: [AssembledPage], with checker: PriceChecker, theme: Theme) -> [Diagnostic] {
         var seen = Set<String>()
         var result: [Diagnostic] = []
