@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds `{{name argument}}` shortcodes in text: a lowercase name, one space, an argument of
 /// letters, digits, `-`, `_` and `.`; spaces inside the braces are allowed.
 public enum ShortcodeScanner {
@@ -9,6 +11,9 @@ public enum ShortcodeScanner {
     }
 
     public static func scan(_ text: String) -> [Match] {
+        // Most text has no brace at all: ruled out with memchr before the walk by index.
+        var bytes = text
+        guard bytes.withUTF8({ $0.count >= 4 && memchr($0.baseAddress!, 123, $0.count) != nil }) else { return [] }
         let utf8 = text.utf8
         var matches: [Match] = []
         var index = utf8.startIndex
