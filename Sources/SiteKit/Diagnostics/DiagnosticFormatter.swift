@@ -53,7 +53,7 @@ public struct DiagnosticFormatter: Sendable {
                         if lines.index(forKey: d.position.file) == nil, d.position.line > 0 {
                             lines[d.position.file] = .some(sourceText(d.position.file).map(SourceLines.init))
                         }
-                        out += human(d, lines: lines[d.position.file] ?? nil)
+                        human(d, lines: lines[d.position.file] ?? nil, into: &out)
                     }
                     return out
                 }
@@ -111,39 +111,74 @@ public struct DiagnosticFormatter: Sendable {
     static let maxExcerpt = 160
 
     func human(_ d: Diagnostic, lines: SourceLines?) -> String {
-        var out = "\(d.position): \(d.severity.rawValue): \(d.message) [\(d.code)]\n"
+        var out = ""
+        human(d, lines: lines, into: &out)
+        return out
+    }
+
+    /// Appends one diagnostic's report to `out` (appended piece by piece: building each line
+    /// as its own string was most of the report's allocations).
+    func human(_ d: Diagnostic, lines: SourceLines?, into out: inout String) {
+        out += d.position.file
+        if d.position.line > 0 {
+            out += ":"
+            out += String(d.position.line)
+            if d.position.column > 0 {
+                out += ":"
+                out += String(d.position.column)
+            }
+        }
+        out += ": "
+        out += d.severity.rawValue
+        out += ": "
+        out += d.message
+        out += " ["
+        out += d.code
+        out += "]\n"
         if d.position.line > 0, let lines {
             if d.position.line <= lines.count {
                 let (line, caret) = Self.excerpt(lines[d.position.line - 1], column: d.position.column)
                 let number = String(d.position.line)
-                let gutter = String(repeating: " ", count: number.count)
-                out += " \(number) | \(line)\n"
+                out += " "
+                out += number
+                out += " | "
+                out += line
+                out += "\n"
                 if let caret {
-                    out += " \(gutter) | \(caret)^\n"
+                    out += " "
+                    out += String(repeating: " ", count: number.utf8.count)
+                    out += " | "
+                    out += caret
+                    out += "^\n"
                 }
             }
         }
         if let suggestion = d.suggestion {
-            out += "  help: \(suggestion)\n"
+            out += "  help: "
+            out += suggestion
+            out += "\n"
         }
-        return out
     }
 
     /// The line to show and the padding before the caret (nil without a column). A line longer
     /// than `maxExcerpt` characters is cut to a window around the caret, marked with `…`, so a
     /// long paragraph is not printed whole for each of its diagnostics.
     static func excerpt(_ line: Substring, column: Int) -> (String, String?) {
-        if line.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: a character is a byte (the usual case, and much cheaper than Characters).
-            let b = Array(line.utf8)
-            func pad(_ s: ArraySlice<UInt8>) -> String { String(decoding: s.map { $0 == 9 ? 9 : 32 }, as: UTF8.self) }
+        // ASCII: a character is a byte (the usual case, and much cheaper than Characters). Read
+        // in place: a paragraph is one long line, shown for each of its diagnostics.
+        func ascii(_ b: UnsafeBufferPointer<UInt8>) -> (String, String?)? {
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func pad(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> String { String(decoding: s.lazy.map { $0 == 9 ? 9 : 32 }, as: UTF8.self) }
             let caret = min(max(column - 1, 0), b.count)
-            guard b.count > maxExcerpt else { return (String(line), column > 0 ? pad(b[..<caret]) : nil) }
+            guard b.count > maxExcerpt else { return (String(decoding: b, as: UTF8.self), column > 0 ? pad(b[..<caret]) : nil) }
             let start = max(0, min(caret - maxExcerpt / 2, b.count - maxExcerpt))
             let end = start + maxExcerpt
-            let shown = (start > 0 ? "…" : "") + String(decoding: b[start..<end], as: UTF8.self) + (end < b.count ? "…" : "")
+            let shown = (start > 0 ? "…" : "") + String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) + (end < b.count ? "…" : "")
             guard column > 0 else { return (shown, nil) }
             return (shown, (start > 0 ? " " : "") + pad(b[start..<caret]))
+        }
+        if let found = line.utf8.withContiguousStorageIfAvailable(ascii) ?? Array(line.utf8).withUnsafeBufferPointer(ascii) {
+            return found
         }
         // Columns count UTF-8 bytes; the caret goes under the character that starts there.
         let prefix = column > 0 ? String(decoding: line.utf8.prefix(column - 1), as: UTF8.self) : ""
