@@ -13,6 +13,18 @@ public enum AmountScanner {
     }
 
     public static func scan(_ text: String) -> [Amount] {
+        // Every amount has a `$`, `USD` or `dollar(s)`: most text has none and is ruled out
+        // without copying it or looking at each of its numbers.
+        guard mayHoldAmounts(text) else { return [] }
+        return scanAll(text)
+    }
+
+    static func mayHoldAmounts(_ text: String) -> Bool {
+        ByteSearch.contains("$", in: text) || ByteSearch.contains("USD", in: text) || ByteSearch.contains("ollar", in: text)
+    }
+
+    /// `scan` without the quick test (`AmountScannerTests` checks that the test never hides one).
+    static func scanAll(_ text: String) -> [Amount] {
         let bytes = Array(text.utf8)
         var result: [Amount] = []
         var i = 0
