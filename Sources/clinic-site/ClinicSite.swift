@@ -98,6 +98,7 @@ extension ClinicSite {
 
 /// Runs one build or check and prints its report. The only place that prints.
 struct Runner {
+    nonisolated(unsafe) static var leftToExit: Any?
     var site: SiteOptions
     var output: String?
     var write: Bool
@@ -190,6 +191,9 @@ struct Runner {
             print(report, terminator: "")
             FileHandle.standardError.write(Data((summary + "\n").utf8))
         }
+        // The process ends now: its sources and built files are left to the exit rather than
+        // freed one by one (a tenth of a second at 20,000 pages).
+        Self.leftToExit = (sources, result, sourceTexts)
         if diagnostics.contains(where: { $0.severity == .error && $0.code.hasPrefix("io.") }) { throw ExitCode(2) }
         if diagnostics.errorCount > 0 { throw ExitCode(1) }
     }

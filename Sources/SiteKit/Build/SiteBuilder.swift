@@ -302,7 +302,12 @@ public struct SiteBuilder: Sendable {
             sorted = kept.sortedForReport()
         }
         clock.lap("sort")
-        return BuildResult(files: files, diagnostics: sorted, pageCount: pages.count, timings: clock.laps)
+        let result = BuildResult(files: files, diagnostics: sorted, pageCount: pages.count, timings: clock.laps)
+        // What only this build used (every assembled page, with its facts and diagnostics) is
+        // freed on another thread: freeing it here was serial work before the output is written.
+        let garbage = Garbage((assembled, checkedEarly, pages, drafts, catalog, lists))
+        DispatchQueue.global(qos: .utility).async { garbage.drop() }
+        return result
     }
 
     static func checkPrices(_ page: AssembledPage, with checker: PriceChecker) -> [Diagnostic] {
@@ -351,6 +356,13 @@ public struct SiteBuilder: Sendable {
         }
         return Array(Set(result))
     }
+}
+
+/// Values handed to another thread to be freed there: `drop` releases the only reference.
+final class Garbage: @unchecked Sendable {
+    private var value: Any?
+    init(_ value: Any) { self.value = value }
+    func drop() { value = nil }
 }
 
 /// Measures the stages of a build.
