@@ -110,12 +110,6 @@ public struct DiagnosticFormatter: Sendable {
     /// Source lines longer than this many characters are shown clipped around the caret.
     static let maxExcerpt = 160
 
-    func human(_ d: Diagnostic, lines: SourceLines?) -> String {
-        var out = ""
-        human(d, lines: lines, into: &out)
-        return out
-    }
-
     /// Appends one diagnostic's report to `out` (appended piece by piece: building each line
     /// as its own string was most of the report's allocations).
     func human(_ d: Diagnostic, lines: SourceLines?, into out: inout String) {

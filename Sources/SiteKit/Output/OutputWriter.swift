@@ -179,21 +179,20 @@ public enum OutputWriter {
         let failures = Array(files.indices).parallelMap(parallel: parallel) { i -> Error? in
             let file = files[i]
             let target = rootPath + "/" + file.path
+            // Written unless the spare already holds these bytes there.
+            func put(_ bytes: UnsafeRawBufferPointer) throws {
+                if present.contains(file.path), FileWriting.same(bytes, as: target) { return }
+                try guardian.guarded { try FileWriting.write(bytes, to: target) }
+            }
             do {
                 switch file.contents {
                 case .text(var text):
-                    try text.withUTF8 { bytes in
-                        if present.contains(file.path), FileWriting.same(UnsafeRawBufferPointer(bytes), as: target) { return }
-                        try guardian.guarded { try FileWriting.write(UnsafeRawBufferPointer(bytes), to: target) }
-                    }
+                    try text.withUTF8 { try put(UnsafeRawBufferPointer($0)) }
                 case .copy(let source):
                     guard let data = FileManager.default.contents(atPath: source.path) else {
                         throw WriteFailure(message: "cannot read '\(source.path)'")
                     }
-                    try data.withUnsafeBytes { bytes in
-                        if present.contains(file.path), FileWriting.same(bytes, as: target) { return }
-                        try guardian.guarded { try FileWriting.write(bytes, to: target) }
-                    }
+                    try data.withUnsafeBytes { try put($0) }
                 }
                 return nil
             } catch {
