@@ -14,6 +14,26 @@ public struct Slugger: Sendable {
 
     /// The bare slug of `text`, without de-duplication.
     public static func slug(_ text: String) -> String {
+        // ASCII text (nearly every heading) byte by byte: the same rules as below.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                if byte >= 65 && byte <= 90 {
+                    bytes.append(byte + 32)
+                } else if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 45 || byte == 95 {
+                    bytes.append(byte)
+                } else if byte == 32 || byte == 9 || byte == 10 {
+                    bytes.append(45)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return slugByScalars(text)
+    }
+
+    /// `slug`, scalar by scalar: any text.
+    static func slugByScalars(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

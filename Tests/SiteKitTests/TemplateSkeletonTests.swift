@@ -51,6 +51,28 @@ import Testing
         expectSameBothWays(site.sources(), minimumPages: 6)
     }
 
+    /// Pages' front matter is typed for templates straight from YAML: the same shape key and
+    /// values as through `YAMLValue.templateValue`, the `Any` that templates were given before.
+    @Test func frontMatterIsTypedAsTemplatesSawIt() throws {
+        let yaml = [
+            "title: A\nweight: 3\nprice: 49.50\nbig: 1e3\nnothing: null\nblank: \"\"\nday: 2026-11-24\n",
+            "title: B\nlist: [1, x, {k: v, a: [true, false]}, \"\", null]\nnested: {z: 1, a: {b: c}}\n",
+            "title: C\n\u{E9}: one\ne\u{301}t\u{E9}: two\nzeta: 0\nAlpha: 1\n_x: -2\n",
+            "title: D\ntoc: true\ntags: []\nmap: {}\n",
+        ]
+        for (i, front) in yaml.enumerated() {
+            let (loaded, problems) = PageLoader.load(SourceFile(relativePath: "p\(i).md", displayPath: "content/p\(i).md", text: "---\n" + front + "---\nBody.\n"))
+            let page = try #require(loaded, "\(problems)")
+            var typed = TemplateSkeletons.Marker()
+            typed.mark(PageAssembler.plain(page.frontMatter))
+            var viaAny = TemplateSkeletons.Marker()
+            viaAny.mark(try #require(TemplateSkeletons.Plain(page.frontMatter.templateValue)))
+            #expect(typed.key == viaAny.key, "\(front)")
+            #expect(typed.values == viaAny.values, "\(front)")
+            #expect(typed.values.count >= 1)
+        }
+    }
+
     @Test func theClinicThemeUsesSkeletons() {
         let sources = SiteSources.read(
             content: repositoryRoot.appendingPathComponent("content"), theme: repositoryRoot.appendingPathComponent("theme"),

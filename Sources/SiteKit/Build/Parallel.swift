@@ -6,16 +6,19 @@ extension Array where Element: Sendable {
         guard parallel, count > 1 else { return map(transform) }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
+        defer { results.deallocate() }
         nonisolated(unsafe) let out = results
         let input = self
         DispatchQueue.concurrentPerform(iterations: count) { i in
             out[i] = transform(input[i])
         }
-        return results.map { $0! }
+        // Moved out, not copied: a copy of every result and the release of the originals were
+        // reference counting on every field of every page.
+        let n = count
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for i in 0..<n { (buffer.baseAddress! + i).initialize(to: (results.baseAddress! + i).move()!) }
+            initialized = n
+        }
     }
 }
 
@@ -34,6 +37,38 @@ final class TakeOnce<T>: @unchecked Sendable {
         let value = slots[index]
         slots[index] = nil
         return value
+    }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+}
+
+/// One value per index, set from many threads (each index by one thread only), then moved out
+/// whole: a second result of a `parallelMap` without a tuple to copy apart afterwards.
+final class Slots<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    func set(_ index: Int, _ value: T) {
+        slots[index] = value
+    }
+
+    /// Every value, in order (each index must have been set); the slots are empty afterwards.
+    func takeAll() -> [T] {
+        let n = slots.count
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            for i in 0..<n {
+                (buffer.baseAddress! + i).initialize(to: (slots.baseAddress! + i).move()!)
+                (slots.baseAddress! + i).initialize(to: nil)
+            }
+            initialized = n
+        }
     }
 
     deinit {

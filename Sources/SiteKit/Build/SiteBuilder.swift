@@ -184,25 +184,25 @@ public struct SiteBuilder: Sendable {
             let markdown = TakeOnce(pages.map { bodies[$0.source.relativePath] ?? "" })
             bodies = [:]
             let toRender = pages
-            let rendered: [(page: AssembledPage, prices: [Diagnostic], rules: [Diagnostic])] = Array(pages.indices).parallelMap(parallel: options.parallel) { i in
+            let early = Slots<(prices: [Diagnostic], rules: [Diagnostic])>(count: pages.count)
+            assembled = Array(pages.indices).parallelMap(parallel: options.parallel) { i in
                 var page = toRender[i]
                 page.body = markdown.take(i) ?? ""
                 let rendered = renderer.render(page)
                 if themeIsBroken {
                     let assembled = AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
-                    return (assembled, Self.checkPrices(assembled, with: priceChecker), checkRules(assembled))
+                    early.set(i, (Self.checkPrices(assembled, with: priceChecker), checkRules(assembled)))
+                    return assembled
                 }
                 var assembled = assembler.assemble(rendered)
                 // The body's HTML now lives inside the page's HTML, and the Markdown is rendered.
                 assembled.rendered.body.html = ""
                 assembled.rendered.page.body = ""
-                let prices = Self.checkPrices(assembled, with: priceChecker)
-                let ruled = checkRules(assembled)
+                early.set(i, (Self.checkPrices(assembled, with: priceChecker), checkRules(assembled)))
                 assembled.rendered.body.textBlocks = []
-                return (assembled, prices, ruled)
+                return assembled
             }
-            assembled = rendered.map(\.page)
-            checkedEarly = rendered.map { ($0.prices, $0.rules) }
+            checkedEarly = early.takeAll()
             for page in assembled {
                 diagnostics.add(contentsOf: page.rendered.diagnostics)
                 diagnostics.add(contentsOf: page.diagnostics)

@@ -5,6 +5,9 @@ public struct RenderedPage: Sendable {
     public var page: Page
     public var body: RenderedMarkdown
     public var diagnostics: [Diagnostic]
+    /// Whether a word of `CrisisDetector.terms` occurs in the body's text, found once for the
+    /// template's `page.mentions_crisis` and the crisis-notice rule (true when not known).
+    public var crisisTermInBody = true
 }
 
 /// Renders page bodies: Markdown → HTML, with links to source files rewritten to URLs and
@@ -41,6 +44,6 @@ public struct PageRenderer: Sendable {
                         suggestion: "nest fewer levels: each '>' or list marker at the start of a line opens one more; write \\> or \\- for the character itself"))
             }
         }
-        return RenderedPage(page: page, body: body, diagnostics: diagnostics)
+        return RenderedPage(page: page, body: body, diagnostics: diagnostics, crisisTermInBody: CrisisDetector.anyTerm(in: body))
     }
 }

@@ -76,7 +76,7 @@ struct NoticeCheck {
             guard let rule = NoticeRule.named(id) else { continue }
             needed.append((rule, typeAt, "pages of type '\(page.type.name)' must show \(rule.title)"))
         }
-        if let mention = Self.crisisMention(in: page.text), !needed.contains(where: { $0.0.id == NoticeRule.crisisLine.id }) {
+        if assembled.rendered.crisisTermInBody, let mention = Self.crisisMention(in: page.text), !needed.contains(where: { $0.0.id == NoticeRule.crisisLine.id }) {
             let at = SourcePosition(file: page.file, line: mention.position.line, column: mention.position.column)
             needed.append((NoticeRule.crisisLine, at, "this page mentions '\(mention.term)', so it must show \(NoticeRule.crisisLine.title)"))
         }

@@ -34,8 +34,10 @@ public struct PageAssembler: Sendable {
         var url: String
         var description: String
     }
-    private let siteContext: [String: SendableValue]
+    /// The `site` of every template context.
+    private let siteContext: SendableValue
     private let menuItems: [SiteSettings.MenuItem]
+    private let menus = MenuCache()
     private let chromeCache = ChromeCache()
     private let skeletons: TemplateSkeletons
     /// Render each page through swift-mustache instead of reusing skeletons (the results are the
@@ -64,7 +66,7 @@ public struct PageAssembler: Sendable {
         site["base_url"] = settings.baseURL
         site["language"] = settings.language
         site["description"] = settings.description
-        self.siteContext = site.mapValues { SendableValue($0) }
+        self.siteContext = SendableValue(site)
         if let menu = settings.menu {
             menuItems = menu
         } else {
@@ -161,43 +163,88 @@ public struct PageAssembler: Sendable {
 
     /// The template's output for a context: through the skeleton of its shape when it can be
     /// used (see `TemplateSkeletons`), else through swift-mustache.
-    func render(_ name: String, context: [String: Any]) -> String? {
-        if !rendersDirectly, let output = skeletons.render(name, context: context, shared: ["site"], literal: ["menu"], with: { theme.render(name, context: $0) }) {
+    func render(_ name: String, context: [(key: String, value: TemplateSkeletons.Entry)]) -> String? {
+        if !rendersDirectly, let output = skeletons.render(name, entries: context, with: { theme.render(name, context: $0) }) {
             return output
         }
-        return theme.render(name, context: context)
+        var plain: [String: Any] = [:]
+        for (key, value) in context { plain[key] = value.any }
+        return theme.render(name, context: plain)
     }
 
-    func context(for rendered: RenderedPage) -> [String: Any] {
+    typealias Plain = TemplateSkeletons.Plain
+
+    /// The template context of a page, typed, its keys in `sorted()` order: `page` (the front
+    /// matter, then what the build knows of the page), `site`, `menu`, `children`, `review`,
+    /// `content` and `json_ld`.
+    func context(for rendered: RenderedPage) -> [(key: String, value: TemplateSkeletons.Entry)] {
         let page = rendered.page
-        var pageContext = (page.frontMatter.templateValue as? [String: Any]) ?? [:]
-        pageContext["title"] = page.title
-        pageContext["description"] = page.description ?? ""
-        pageContext["url"] = page.url
-        pageContext["permalink"] = settings.baseURL + page.url
-        pageContext["is_home"] = page.kind == .home
-        pageContext["is_section"] = page.kind == .section
-        pageContext["date"] = page.date ?? ""
-        pageContext["mentions_crisis"] = CrisisDetector.mentionsCrisis(rendered.body)
-        pageContext["headings"] = rendered.body.headings.filter { $0.level == 2 }.map { ["text": $0.text, "id": $0.id] }
-        pageContext["content"] = Self.bodyMarker
-        let menu: [[String: Any]] = menuItems.map { item in
-            let current = item.url == page.url
-            return ["title": item.title, "url": item.url, "current": current]
+        var pageContext: [String: Plain] = [:]
+        if case .mapping(let entries) = page.frontMatter.kind {
+            pageContext.reserveCapacity(entries.count + 10)
+            for e in entries { pageContext[e.key] = Self.plain(e.value) }
         }
-        let kids: [[String: Any]] = (children[page.url] ?? []).map {
-            ["title": $0.title, "url": $0.url, "description": $0.description]
+        pageContext["title"] = .string(page.title)
+        pageContext["description"] = .string(page.description ?? "")
+        pageContext["url"] = .string(page.url)
+        pageContext["permalink"] = .string(settings.baseURL + page.url)
+        pageContext["is_home"] = .bool(page.kind == .home)
+        pageContext["is_section"] = .bool(page.kind == .section)
+        pageContext["date"] = .string(page.date ?? "")
+        pageContext["mentions_crisis"] = .bool(rendered.crisisTermInBody && CrisisDetector.mentionsCrisis(rendered.body))
+        pageContext["headings"] = .list(
+            rendered.body.headings.filter { $0.level == 2 }.map { .map([("id", .string($0.id)), ("text", .string($0.text))]) })
+        pageContext["content"] = .string(Self.bodyMarker)
+        let menu = menus.menu(current: menuItems.indices.filter { menuItems[$0].url == page.url }, of: menuItems)
+        let kids: [Plain] = (children[page.url] ?? []).map {
+            .map([("description", .string($0.description)), ("title", .string($0.title)), ("url", .string($0.url))])
         }
-        var context: [String: Any] = [
-            "site": siteContext.mapValues(\.value),
-            "page": pageContext,
-            "menu": menu,
-            "children": kids,
-            "content": Self.bodyMarker,
-            "json_ld": StructuredData.scripts(for: page, body: rendered.body, settings: settings, prices: prices),
+        var context: [(key: String, value: TemplateSkeletons.Entry)] = [
+            ("children", .plain(.list(kids))),
+            ("content", .plain(.string(Self.bodyMarker))),
+            ("json_ld", .plain(.string(StructuredData.scripts(for: page, body: rendered.body, settings: settings, prices: prices)))),
+            ("menu", .literal(menu.value, description: menu.description)),
+            ("page", .plain(.map(pageContext))),
         ]
-        if let review = Review(page) { context["review"] = ["by": review.by, "date": review.date] }
+        if let review = Review(page) { context.append(("review", .plain(.map([("by", .string(review.by)), ("date", .string(review.date))])))) }
+        context.append(("site", .shared(siteContext.value)))
         return context
+    }
+
+    /// A front-matter value as templates see it (as `YAMLValue.templateValue`: null is the empty
+    /// string, a date its text).
+    static func plain(_ value: YAMLValue) -> Plain {
+        switch value.kind {
+        case .null: return .string("")
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .number(String(describing: i), i)
+        case .double(let d): return .number(String(describing: d), d)
+        case .date(let s), .string(let s): return .string(s)
+        case .array(let items): return .list(items.map(plain))
+        case .mapping(let entries):
+            var dict: [String: Plain] = [:]
+            for e in entries { dict[e.key] = plain(e.value) }
+            return .map(dict)
+        }
+    }
+}
+
+/// The menu of each page, by which of its items are the current page: the same few values on
+/// every page, built and described once each. Thread-safe.
+final class MenuCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var menus: [[Int]: (value: Any, description: [UInt8]?)] = [:]
+
+    func menu(current: [Int], of items: [SiteSettings.MenuItem]) -> (value: Any, description: [UInt8]?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = menus[current] { return known }
+        let value: [[String: Any]] = items.indices.map { i in
+            ["title": items[i].title, "url": items[i].url, "current": current.contains(i)]
+        }
+        let made = (value: value as Any, description: TemplateSkeletons.description(of: value))
+        menus[current] = made
+        return made
     }
 }
 
@@ -251,6 +298,16 @@ public enum CrisisDetector {
             var lowered = text.lowercased()
             for name in names { lowered = lowered.replacingOccurrences(of: name, with: "", options: .literal) }
             return terms.contains { ByteSearch.contains($0, in: lowered) }
+        }
+    }
+
+    /// Whether a term occurs in any text block of the body, ignoring ASCII case (names
+    /// included): false rules out both `mentionsCrisis` and the crisis-notice rule's search,
+    /// which reads the same blocks (no term holds a line break, so none spans two blocks).
+    public static func anyTerm(in body: RenderedMarkdown) -> Bool {
+        body.textBlocks.contains { block in
+            var text = block.text
+            return text.withUTF8 { containsTerm($0) }
         }
     }
 

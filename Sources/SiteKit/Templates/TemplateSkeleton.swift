@@ -28,7 +28,7 @@ final class TemplateSkeletons: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var entries: [[UInt8]: [Segment]?] = [:]
+    private var cache: [[UInt8]: [Segment]?] = [:]
     let enabled: Bool
 
     static let open: Unicode.Scalar = "\u{E002}"
@@ -36,6 +36,117 @@ final class TemplateSkeletons: @unchecked Sendable {
 
     init(theme: Theme) {
         enabled = theme.files.values.allSatisfy { Self.isEligible($0.text) }
+    }
+
+    /// A value of a template context, typed: what `Marker` reads without casting `Any`.
+    /// `PageAssembler` builds the page's context in this form; `any` is what Mustache is given.
+    indirect enum Plain {
+        case string(String)
+        /// An Int or a Double: printed as its description (a non-empty string), given to
+        /// Mustache as the number.
+        case number(String, Any)
+        case bool(Bool)
+        case list([Plain])
+        /// Keys in `sorted()` order, each once.
+        case map([(key: String, value: Plain)])
+
+        /// A dictionary's entries in the order the marker reads them.
+        static func map(_ dict: [String: Plain]) -> Plain {
+            .map(dict.keys.sorted().map { ($0, dict[$0]!) })
+        }
+
+        /// The plain value of an `Any` made of String, [String: Any], Bool, arrays, Int and
+        /// Double (tried in that order); nil for any other type.
+        init?(_ value: Any) {
+            // The most frequent types first: each failed cast of an `Any` costs.
+            if let s = value as? String {
+                self = .string(s)
+            } else if let dict = value as? [String: Any] {
+                var entries: [(key: String, value: Plain)] = []
+                entries.reserveCapacity(dict.count)
+                for k in dict.keys.sorted() {
+                    guard let v = Plain(dict[k]!) else { return nil }
+                    entries.append((k, v))
+                }
+                self = .map(entries)
+            } else if let b = value as? Bool {
+                self = .bool(b)
+            } else if let array = value as? [[String: Any]] {
+                var items: [Plain] = []
+                items.reserveCapacity(array.count)
+                for item in array {
+                    guard let v = Plain(item) else { return nil }
+                    items.append(v)
+                }
+                self = .list(items)
+            } else if let array = value as? [Any] {
+                var items: [Plain] = []
+                items.reserveCapacity(array.count)
+                for item in array {
+                    guard let v = Plain(item) else { return nil }
+                    items.append(v)
+                }
+                self = .list(items)
+            } else if let i = value as? Int {
+                self = .number(String(describing: i), i)
+            } else if let d = value as? Double {
+                self = .number(String(describing: d), d)
+            } else {
+                return nil
+            }
+        }
+
+        /// What Mustache is given for this value.
+        var any: Any {
+            switch self {
+            case .string(let s): return s
+            case .number(_, let n): return n
+            case .bool(let b): return b
+            case .list(let items): return items.map(\.any) as [Any]
+            case .map(let entries):
+                var dict: [String: Any] = [:]
+                dict.reserveCapacity(entries.count)
+                for (k, v) in entries { dict[k] = v.any }
+                return dict
+            }
+        }
+
+        /// The marked copy: each non-empty string and number replaced by the marker of its
+        /// index, counted in the order `Marker.mark` reads them.
+        func marked(_ next: inout Int) -> Any {
+            switch self {
+            case .string(let s) where s.isEmpty: return s
+            case .string, .number:
+                defer { next += 1 }
+                return "\u{E002}&" + String(next) + "\u{E003}"
+            case .bool(let b): return b
+            case .list(let items): return items.map { $0.marked(&next) } as [Any]
+            case .map(let entries):
+                var dict: [String: Any] = [:]
+                dict.reserveCapacity(entries.count)
+                for (k, v) in entries { dict[k] = v.marked(&next) }
+                return dict
+            }
+        }
+    }
+
+    /// A top-level value of a context, by how the skeleton treats it.
+    enum Entry {
+        /// Per-page values: marked.
+        case plain(Plain)
+        /// The same on every page: passed as it is.
+        case shared(Any)
+        /// Mostly the same on every page (the menu): passed as it is, with its whole content in
+        /// the shape key (`description`, from `Marker.describe`; nil when it cannot be told
+        /// apart exactly), so pages share a skeleton when it is equal.
+        case literal(Any, description: [UInt8]?)
+
+        var any: Any {
+            switch self {
+            case .plain(let p): return p.any
+            case .shared(let v), .literal(let v, _): return v
+            }
+        }
     }
 
     /// The page's output, or nil when the context holds a value that cannot be marked (the
@@ -46,38 +157,59 @@ final class TemplateSkeletons: @unchecked Sendable {
     ///     are, with their whole content in the shape key, so pages share a skeleton when equal.
     func render(_ name: String, context: [String: Any], shared: Set<String>, literal: Set<String> = [], with render: ([String: Any]) -> String?) -> String?? {
         guard enabled else { return nil }
-        var marker = Marker()
-        var marked: [String: Any] = [:]
-        marker.add(name)
+        var entries: [(key: String, value: Entry)] = []
         for key in context.keys.sorted() {
             let value = context[key]!
-            marker.add(key)
             if shared.contains(key) {
+                entries.append((key, .shared(value)))
+            } else if literal.contains(key) {
+                entries.append((key, .literal(value, description: Self.description(of: value))))
+            } else {
+                guard let plain = Plain(value) else { return nil }
+                entries.append((key, .plain(plain)))
+            }
+        }
+        return self.render(name, entries: entries, with: render)
+    }
+
+    /// The same for a context already typed: `entries` in `sorted()` order of their keys.
+    func render(_ name: String, entries: [(key: String, value: Entry)], with render: ([String: Any]) -> String?) -> String?? {
+        guard enabled else { return nil }
+        var marker = Marker()
+        marker.add(name)
+        for (key, value) in entries {
+            marker.add(key)
+            switch value {
+            case .shared(let v):
                 // Passed as they are, so they must not hold what looks like a marker (checked
                 // once: they are the same on every page).
-                if sharedHoldsMarkers(key, value) { return nil }
-                marked[key] = value
-                continue
+                if sharedHoldsMarkers(key, v) { return nil }
+            case .literal(_, let description):
+                guard let description else { return nil }
+                marker.key += description
+            case .plain(let p):
+                marker.mark(p)
             }
-            if literal.contains(key) {
-                guard marker.describe(value) else { return nil }
-                marked[key] = value
-                continue
-            }
-            guard let m = marker.mark(value) else { return nil }
-            marked[key] = m
         }
         lock.lock()
-        let cached = entries[marker.key]
+        let cached = cache[marker.key]
         lock.unlock()
         let segments: [Segment]?
         if let cached {
             segments = cached
         } else {
+            var next = 0
+            var marked: [String: Any] = [:]
+            for (key, value) in entries {
+                switch value {
+                case .shared(let v), .literal(let v, _): marked[key] = v
+                case .plain(let p): marked[key] = p.marked(&next)
+                }
+            }
             guard let output = render(marked) else { return .some(nil) }
             segments = Self.parse(output, valueCount: marker.values.count)
             lock.lock()
-            entries[marker.key] = segments
+            cache[marker.key] = segments
             lock.unlock()
         }
         guard let segments else { return nil }
@@ -92,7 +224,13 @@ final class TemplateSkeletons: @unchecked Sendable {
         return .some(out)
     }
 
-    /// Builds the marked copy of a context and its shape key.
+    /// The shape key of a literal value (see `Marker.describe`), or nil.
+    static func description(of value: Any) -> [UInt8]? {
+        var marker = Marker()
+        return marker.describe(value) ? marker.key : nil
+    }
+
+    /// Builds the shape key of a context and the list of its values.
     struct Marker {
         var key: [UInt8] = []
         var values: [String] = []
@@ -107,62 +245,30 @@ final class TemplateSkeletons: @unchecked Sendable {
             key.append(contentsOf: s.utf8)
         }
 
-        mutating func mark(_ value: Any) -> Any? {
-            // The most frequent types first: each failed cast of an `Any` costs.
-            if let s = value as? String {
-                if s.isEmpty {
-                    key.append(101)  // e
-                    return s
-                }
-                return text(s)
-            }
-            if let dict = value as? [String: Any] { return mark(dict) }
-            if let b = value as? Bool {
+        /// Adds a value to the key: `e` for an empty string, `s` for any other string or a number
+        /// (whose text joins `values`), `T`/`F`, `[count …]`, `{key value …}`.
+        mutating func mark(_ value: Plain) {
+            switch value {
+            case .string(let s) where s.isEmpty:
+                key.append(101)  // e
+            case .string(let s), .number(let s, _):
+                key.append(115)  // s
+                values.append(s)
+            case .bool(let b):
                 key.append(b ? 84 : 70)  // T F
-                return b
-            }
-            // Lists of maps (the menu, child pages) take the typed path: each item goes straight to
-            // `mark(_: [String: Any])` without first failing the String cast. Same result as below.
-            if let array = value as? [[String: Any]] {
+            case .list(let items):
                 key.append(91)  // [
-                add(String(array.count))
-                var out: [Any] = []
-                out.reserveCapacity(array.count)
-                for item in array {
-                    guard let m = mark(item) else { return nil }
-                    out.append(m)
-                }
+                add(String(items.count))
+                for item in items { mark(item) }
                 key.append(93)  // ]
-                return out
-            }
-            if let array = value as? [Any] {
-                key.append(91)
-                add(String(array.count))
-                var out: [Any] = []
-                out.reserveCapacity(array.count)
-                for item in array {
-                    guard let m = mark(item) else { return nil }
-                    out.append(m)
+            case .map(let entries):
+                key.append(123)  // {
+                for (k, v) in entries {
+                    add(k)
+                    mark(v)
                 }
-                key.append(93)
-                return out
+                key.append(125)  // }
             }
-            if let i = value as? Int { return text(String(describing: i)) }
-            if let d = value as? Double { return text(String(describing: d)) }
-            return nil
-        }
-
-        mutating func mark(_ dict: [String: Any]) -> Any? {
-            key.append(123)  // {
-            var out: [String: Any] = [:]
-            out.reserveCapacity(dict.count)
-            for k in dict.keys.sorted() {
-                add(k)
-                guard let m = mark(dict[k]!) else { return nil }
-                out[k] = m
-            }
-            key.append(125)  // }
-            return out
         }
 
         /// Adds a value, strings included (but none with marker characters), to the key without marking it; false for a type that
@@ -197,15 +303,6 @@ final class TemplateSkeletons: @unchecked Sendable {
                 return true
             }
             return false
-        }
-
-        /// A non-empty string: its marker. (An Int or a Double prints as `String(describing:)`
-        /// and is truthy in a section, like any non-empty string.)
-        mutating func text(_ s: String) -> String {
-            key.append(115)  // s
-            let index = values.count
-            values.append(s)
-            return "\u{E002}&" + String(index) + "\u{E003}"
         }
     }
 

@@ -96,7 +96,16 @@ public enum ChromeScanner {
             var textColumn = 1
             func flushText(_ s: inout State, upTo end: Int, _ facts: inout HTMLFacts) {
                 if end > textStart {
-                    let raw = String(decoding: UnsafeBufferPointer(rebasing: s.b[textStart..<end]), as: UTF8.self)
+                    let run = UnsafeBufferPointer(rebasing: s.b[textStart..<end])
+                    if run.allSatisfy(ChromeScanner.isSpace) {
+                        // Only spaces (between tags, mostly): what `appendText` would do with
+                        // them, without making a string that it would drop.
+                        if let index = s.blockIndex, let entry = s.stack[index].entry {
+                            facts.texts[entry].text += String(decoding: run, as: UTF8.self)
+                        }
+                        return
+                    }
+                    let raw = String(decoding: run, as: UTF8.self)
                     s.appendText(decodeEntities(raw), at: textStart, startLine: textLine, startColumn: textColumn, facts: &facts)
                 }
             }
@@ -132,7 +141,7 @@ public enum ChromeScanner {
                     var j = i + 1
                     while j < b.count, isNameByte(b[j]) { j += 1 }
                     let name = lowercase(i + 1, j)
-                    let (attributes, end) = readAttributes(from: j)
+                    let end = readAttributes(from: j)
                     advance(to: end)
                     let tag = Self.tags[name] ?? Self.otherTag
                     if name == "script" { facts.scripts += 1 }
@@ -199,14 +208,18 @@ public enum ChromeScanner {
             decodeEntities(String(decoding: UnsafeBufferPointer(rebasing: b[attribute.value]), as: UTF8.self))
         }
 
-        /// Attributes of a start tag from `start` to its `>`; returns them and the index after `>`.
-        func readAttributes(from start: Int) -> ([Attribute], Int) {
-            var attributes: [Attribute] = []
+        /// The attributes of the last start tag read (kept to reuse its storage).
+        var attributes: [Attribute] = []
+
+        /// Reads the attributes of a start tag from `start` to its `>` into `attributes`; returns
+        /// the index after `>`.
+        mutating func readAttributes(from start: Int) -> Int {
+            attributes.removeAll(keepingCapacity: true)
             var j = start
             while j < b.count {
                 while j < b.count, isSpace(b[j]) || b[j] == 47 { j += 1 }
                 guard j < b.count else { break }
-                if b[j] == 62 { return (attributes, j + 1) }
+                if b[j] == 62 { return j + 1 }
                 let nameStart = j
                 while j < b.count, !isSpace(b[j]), b[j] != 61, b[j] != 62, b[j] != 47 { j += 1 }
                 let key = lowercase(nameStart, j)
@@ -232,7 +245,7 @@ public enum ChromeScanner {
                     attributes.append(Attribute(key: key, value: value))
                 }
             }
-            return (attributes, b.count)
+            return b.count
         }
 
         func lowercase(_ from: Int, _ to: Int) -> String {
