@@ -22,6 +22,17 @@ extension Array where Element: Sendable {
     }
 }
 
+/// The results of two independent computations, made on two cores when `parallel`.
+func both<A: Sendable, B: Sendable>(parallel: Bool = true, _ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    guard parallel else { return (a(), b()) }
+    let first = Slots<A>(count: 1)
+    let second = Slots<B>(count: 1)
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+        if part == 0 { first.set(0, a()) } else { second.set(0, b()) }
+    }
+    return (first.takeAll()[0], second.takeAll()[0])
+}
+
 /// Values handed out once each, by index, from many threads (each index by one thread only), so
 /// that a stage can free every input as soon as it has used it instead of at the stage's end.
 final class TakeOnce<T>: @unchecked Sendable {

@@ -297,9 +297,11 @@ public struct SiteBuilder: Sendable {
             files = cache.sortFiles(files)
             sorted = cache.report(global: diagnostics.all, pages: pages, site: site)
         } else {
+            // The files and the report are sorted at the same time, on two cores.
             let kept = Suppressions(pages: pages).filter(diagnostics.all)
-            files.sort { $0.path < $1.path }
-            sorted = kept.sortedForReport()
+            let unsorted = files
+            files = []
+            (files, sorted) = both(parallel: options.parallel, { unsorted.sorted { $0.path < $1.path } }, { kept.sortedForReport() })
         }
         clock.lap("sort")
         let result = BuildResult(files: files, diagnostics: sorted, pageCount: pages.count, timings: clock.laps)

@@ -270,13 +270,13 @@ struct TreeReader {
 
     /// The file at `url`, decoded, or why it cannot be read (safe on any thread).
     func load(_ url: URL, relative: String) -> Result<SourceFile, Diagnostic> {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let bytes = SourceText.readFile(url.path) else {
             return .failure(
                 .error(
                     "io.unreadable", at: SourcePosition(file: display(relative)),
                     "cannot read '\(display(relative))'", suggestion: "check that the file's permissions let you read it"))
         }
-        return SourceText.decode(data, file: display(relative)).map {
+        return SourceText.decode(bytes: bytes, file: display(relative)).map {
             SourceFile(relativePath: relative, displayPath: display(relative), text: $0)
         }
     }

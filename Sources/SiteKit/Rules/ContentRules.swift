@@ -61,7 +61,7 @@ public struct ContentRules: Sendable {
         return { assembled in
             let (name, origin) = schema.typeName(of: assembled.page)
             let type = schema.type(named: name) ?? schema.type(named: SchemaSet.baseType)!
-            let page = RulePage(assembled: assembled, typeName: name, origin: origin, type: type, text: PageText(assembled))
+            let page = RulePage(assembled: assembled, typeName: name, origin: origin, type: type)
             return schemaCheck.check(page) + review.check(page) + notices.check(page) + wording.check(page)
         }
     }

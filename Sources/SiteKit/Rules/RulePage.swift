@@ -8,8 +8,18 @@ struct RulePage {
     let origin: SchemaSet.Origin
     /// The schema the page is checked against (`page` when its declared type does not exist).
     let type: SchemaSet.Resolved
-    /// The page's prose, for the rules that look for words.
-    let text: PageText
+    /// The page's prose, for the rules that look for words: read on first use (most pages need
+    /// it for no rule: without wording rules, only a crisis mention asks for it).
+    private let prose: Lazy<PageText>
+    var text: PageText { prose.value }
+
+    init(assembled: AssembledPage, typeName: String, origin: SchemaSet.Origin, type: SchemaSet.Resolved) {
+        self.assembled = assembled
+        self.typeName = typeName
+        self.origin = origin
+        self.type = type
+        self.prose = Lazy { PageText(assembled) }
+    }
 
     var page: Page { assembled.page }
     var frontMatter: YAMLValue { page.frontMatter }
