@@ -26,7 +26,8 @@ let package = Package(
             providers: [.apt(["libgumbo-dev"])]
         ),
         .systemLibrary(name: "CSystemSupport"),
-        .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM"]),
+        .target(name: "CArena"),
+        .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM", "CArena"]),
         .target(
             name: "SiteKit",
             dependencies: [
