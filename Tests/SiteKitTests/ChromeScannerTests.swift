@@ -5,6 +5,21 @@ import Testing
 
 /// The byte scanner used on template output must find exactly what gumbo finds.
 @Suite struct ChromeScannerTests {
+    /// Texts with nothing to collapse are returned as they are; the result is the long way's for
+    /// every mix of spaces, tabs, line breaks and other characters.
+    @Test func collapsingWhitespaceHasAShortcutThatChangesNothing() {
+        let pieces = ["a", "b", " ", "  ", "\t", "\n", "\r", "\u{0C}", "\r\n", "é", "\u{A0}", "e\u{301}", "&amp;"]
+        var generator = SystemRandomNumberGenerator()
+        var checked = 0
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(HTMLScanner.collapseWhitespace(text) == HTMLScanner.collapsingWhitespace(text), "\(text.debugDescription)")
+            checked += 1
+        }
+        #expect(checked == 5_000)
+        #expect(HTMLScanner.collapseWhitespace(" a \n\t b ") == "a b")
+    }
+
     func expectSame(_ html: String, _ label: String) {
         let fast = ChromeScanner.scan(html)
         let gumbo = HTMLScanner.scan(html)
