@@ -222,8 +222,9 @@ public struct SiteBuilder: Sendable {
             outputIndex.sources = pages.map(\.source.relativePath)
             var owners: [String: String] = [:]
             var conflicts: [Diagnostic] = []
-            func add(_ file: OutputFile, ids: [String] = [], from source: String) {
-                if let owner = owners[file.path.lowercased()] {
+            func add(_ file: OutputFile, ids: Set<String> = [], from source: String) {
+                let key = file.path.lowercased()
+                if let owner = owners[key] {
                     conflicts.append(
                         .error(
                             "output.conflict", at: SourcePosition(file: source),
@@ -231,12 +232,13 @@ public struct SiteBuilder: Sendable {
                             suggestion: "rename one of them"))
                     return
                 }
-                owners[file.path.lowercased()] = source
+                owners[key] = source
                 files.append(file)
-                outputIndex.addFile(file.path, ids: ids)
+                outputIndex.addFile(file.path, idSet: ids)
             }
-            for page in assembled {
-                let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
+            // Each page's ids made into a set on all cores (hashing them was most of this stage).
+            let idSets = assembled.parallelMap(parallel: options.parallel) { Set($0.rendered.body.ids + $0.chrome.ids + $0.rawBodyIDs) }
+            for (page, ids) in zip(assembled, idSets) {
                 add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
                 for alias in page.page.aliases {
                     add(

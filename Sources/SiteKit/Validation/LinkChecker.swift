@@ -17,6 +17,13 @@ public struct OutputIndex: Sendable {
         if path.hasSuffix(".html") { self.ids[path, default: []].formUnion(ids) }
     }
 
+    /// The same, with the ids already made into a set (on all cores, for a whole site).
+    public mutating func addFile(_ path: String, idSet: Set<String>) {
+        files.insert(path)
+        guard path.hasSuffix(".html") else { return }
+        if self.ids[path] == nil { self.ids[path] = idSet } else { self.ids[path]!.formUnion(idSet) }
+    }
+
     /// The output file a root-relative, decoded path names, trying `index.html` for folders.
     public func file(for path: String) -> String? {
         let trimmed = String(path.drop { $0 == "/" })
