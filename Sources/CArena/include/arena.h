@@ -4,9 +4,9 @@
 #include <stddef.h>
 
 /* A bump allocator for one Markdown render (MarkdownRenderer.render gives it to cmark-gfm as its
-   `cmark_mem`): each allocation is a pointer bump in the thread's current block, a free does
-   nothing, and the whole render's memory goes at once when the outermost render on the thread
-   ends. See arena.c. */
+   `cmark_mem`): each small allocation is a pointer bump in the thread's current block and its
+   free does nothing; large ones are their own malloc; the whole render's memory goes at once
+   when the outermost render on the thread ends. See arena.c. */
 
 void *clinic_arena_calloc(size_t count, size_t size);
 void *clinic_arena_realloc(void *pointer, size_t size);
