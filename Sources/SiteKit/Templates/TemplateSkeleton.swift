@@ -56,7 +56,8 @@ final class TemplateSkeletons: @unchecked Sendable {
         }
 
         /// The plain value of an `Any` made of String, [String: Any], Bool, arrays, Int and
-        /// Double (tried in that order); nil for any other type.
+        /// Double (tried in that order); nil for any other type. Only contexts given as `Any`
+        /// (`render(_:context:shared:literal:with:)`) come this way; pages are typed directly.
         init?(_ value: Any) {
             // The most frequent types first: each failed cast of an `Any` costs.
             if let s = value as? String {
@@ -71,15 +72,7 @@ final class TemplateSkeletons: @unchecked Sendable {
                 self = .map(entries)
             } else if let b = value as? Bool {
                 self = .bool(b)
-            } else if let array = value as? [[String: Any]] {
-                var items: [Plain] = []
-                items.reserveCapacity(array.count)
-                for item in array {
-                    guard let v = Plain(item) else { return nil }
-                    items.append(v)
-                }
-                self = .list(items)
-            } else if let array = value as? [Any] {
+            } else if let array = value as? [Any] {  // lists of maps too
                 var items: [Plain] = []
                 items.reserveCapacity(array.count)
                 for item in array {
