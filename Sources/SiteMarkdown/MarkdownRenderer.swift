@@ -20,7 +20,7 @@ public enum MarkdownRenderer {
     }()
 
     /// cmark-gfm's `cmark_parser_finish` edits a process-global table of special characters, so two
-    /// threads finishing at once corrupt each other's inline parsing (see architecture.md). Feeding
+    /// threads finishing at once corrupt each other's inline parsing (see docs/architecture.md). Feeding
     /// and rendering stay parallel; only finishing is serialised.
     private static let finishLock = NSLock()
 
