@@ -134,8 +134,7 @@ struct PreviewRouter: Sendable {
             return resolved.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/")
         }
         guard inside else { return nil }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else { return nil }
-        return FileManager.default.contents(atPath: resolved)
+        // Ordinary files only: a FIFO would hold the request (and a thread) forever.
+        return SourceText.readFile(resolved).map { Data($0) }
     }
 }

@@ -131,12 +131,14 @@ public enum SourceText {
 extension SourceText {
     /// A file's bytes with POSIX calls, or nil when it cannot be opened or read: `FileManager`'s
     /// `contents(atPath:)` and the copy out of its `Data` were a twentieth of a build's time.
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    public static func readFile(_ path: String) -> [UInt8]? {
+        // O_NONBLOCK: opening a FIFO (swapped in after the walk checked the path) must not wait
+        // for a writer; only ordinary files are read (for them the flag changes nothing).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
         var count = 0
         while true {

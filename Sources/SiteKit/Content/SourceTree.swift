@@ -229,13 +229,42 @@ struct TreeReader {
                             suggestion: "move the folder into '\(rootDisplay)'"))
                     continue
                 }
+                // What the link leads to, before anything opens it: reading a FIFO waits forever.
+                var targetInfo = stat()
+                guard stat(full, &targetInfo) == 0 else { continue }
+                if let kind = Self.special(targetInfo.st_mode) {
+                    diagnostics.append(
+                        .error(
+                            "source.not-a-file", at: SourcePosition(file: display(path)),
+                            "'\(display(path))' is a symbolic link to \(kind), not a file, so it cannot be read",
+                            suggestion: "remove the link, or point it at an ordinary file"))
+                    continue
+                }
                 type = .typeRegular
+            } else if type == nil, let kind = Self.special(info.st_mode) {
+                diagnostics.append(
+                    .error(
+                        "source.not-a-file", at: SourcePosition(file: display(path)),
+                        "'\(display(path))' is \(kind), not a file, so it cannot be read",
+                        suggestion: "remove it from '\(rootDisplay)'"))
+                continue
             }
             if type == .typeDirectory {
                 walk(directory: full, relative: path, visit)
             } else if type == .typeRegular {
                 visit(path, URL(fileURLWithPath: full, isDirectory: false))
             }
+        }
+    }
+
+    /// What kind of special file `mode` is ("a FIFO (named pipe)"), or nil for a file or folder.
+    static func special(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG, S_IFDIR: return nil
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR, S_IFBLK: return "a device"
+        default: return "a special file"
         }
     }
 

@@ -28,6 +28,16 @@ public enum OutputWriter {
         guardian.begin(staging: staging.path, spare: spare.path)
         defer { guardian.end() }
 
+        // A symbolic link as the output would be swapped away on the first build and, as the
+        // spare, have its target rewritten and emptied on the next: refused, nothing changed.
+        var outputInfo = stat()
+        if lstat(output.path, &outputInfo) == 0, (outputInfo.st_mode & S_IFMT) == S_IFLNK {
+            let target = output.resolvingSymlinksInPath().path
+            throw Diagnostic.error(
+                "io.output-is-link", at: SourcePosition(file: displayPath),
+                "the output folder '\(displayPath)' is a symbolic link (to '\(target)'); the build replaces its output folder as a whole, so it would replace the link and later empty the folder it leads to; nothing was changed",
+                suggestion: "pass the real folder instead, e.g. --output \(target), or remove the link")
+        }
         if fm.fileExists(atPath: output.path), access(output.path, W_OK) != 0 {
             throw Diagnostic.error(
                 "io.output-not-writable", at: SourcePosition(file: displayPath),
@@ -36,13 +46,17 @@ public enum OutputWriter {
         var reusingSpare = false
         do {
             try guardian.guarded {
-                if exists(staging) { try fm.removeItem(at: staging) }  // left by a killed build with our pid
-                var isDirectory: ObjCBool = false
-                if fm.fileExists(atPath: spare.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                // Folders left by killed builds (SIGKILL, power loss): the first becomes the
+                // spare when there is none (it is checked file by file like any spare), the rest go.
+                if exists(spare), !isFolder(spare) { try fm.removeItem(at: spare) }  // a file or a link: never followed
+                for leftover in leftovers(of: name, in: parent) {
+                    if !exists(spare), isFolder(leftover), rename(leftover.path, spare.path) == 0 { continue }
+                    try fm.removeItem(at: leftover)
+                }
+                if isFolder(spare) {
                     try fm.moveItem(at: spare, to: staging)
                     reusingSpare = true
                 } else {
-                    if exists(spare) { try fm.removeItem(at: spare) }
                     try fm.createDirectory(at: staging, withIntermediateDirectories: true)
                 }
             }
@@ -100,6 +114,30 @@ public enum OutputWriter {
         return lstat(url.path, &info) == 0
     }
 
+    /// True when a real folder (not a link to one) is at `url`.
+    static func isFolder(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The staging folders (`.NAME.staging-PID`) and swapped-out builds (`.NAME.previous-PID`)
+    /// beside the output that no running process is writing: their process is gone, or it is
+    /// this one (a killed build whose pid came round again; this write has not begun). A folder
+    /// of a live process is another build's, and is left alone.
+    static func leftovers(of name: String, in parent: URL) -> [URL] {
+        let me = ProcessInfo.processInfo.processIdentifier
+        let prefixes = [".\(name).staging-", ".\(name).previous-"]
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        return names.sorted().compactMap { entry -> URL? in
+            // By bytes: a name canonically equal to ours is another folder.
+            guard let prefix = prefixes.first(where: { entry.utf8.starts(with: $0.utf8) }),
+                let pid = Int32(String(decoding: entry.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)), pid > 0
+            else { return nil }
+            guard pid == me || (kill(pid, 0) != 0 && errno == ESRCH) else { return nil }
+            return parent.appendingPathComponent(entry)
+        }
+    }
+
     /// Moves the folder swapped out of the output to the spare's name, or removes it when that
     /// fails, so nothing else is left beside the output.
     static func keep(_ folder: URL, asSpare spare: URL) {
@@ -145,9 +183,9 @@ public enum OutputWriter {
             // Never followed: a link could lead anywhere. Removed before anything is written.
             try guardian.guarded { try removeStale(link, in: root) }
         }
-        var wanted = Set<String>()
+        var wanted = Set<ByteName>()
         wanted.reserveCapacity(files.count)
-        var wantedDirs = Set<String>()
+        var wantedDirs = Set<ByteName>()
         for file in files {
             // Never write outside the folder, whatever a path holds (checked by scalars, as the
             // file system splits paths).
@@ -155,24 +193,24 @@ public enum OutputWriter {
             if file.path.unicodeScalars.first == "/" || segments.contains(where: { Array($0) == ["."] || Array($0) == [".", "."] || $0.isEmpty }) {
                 throw WriteFailure(message: "refusing to write '\(file.path)', which would leave the output folder")
             }
-            wanted.insert(file.path)
+            wanted.insert(ByteName(file.path))
             var dir = parentPath(file.path)
             var missing: [String] = []
-            while !dir.isEmpty, wantedDirs.insert(dir).inserted {
-                if existing.contains(dir) {  // a file where a folder must go
+            while !dir.isEmpty, wantedDirs.insert(ByteName(dir)).inserted {
+                if existing.contains(ByteName(dir)) {  // a file where a folder must go
                     let stale = dir
                     try guardian.guarded { try removeStale(stale, in: root) }
-                    existing.remove(dir)
+                    existing.remove(ByteName(dir))
                 }
-                if !existingDirs.contains(dir) { missing.append(dir) }
+                if !existingDirs.contains(ByteName(dir)) { missing.append(dir) }
                 dir = parentPath(dir)
             }
             for dir in missing.reversed() {  // parents first
                 try guardian.guarded { try FileWriting.makeFolder(rootPath + "/" + dir) }
             }
-            if existingDirs.contains(file.path) {  // a folder where a file must go
+            if existingDirs.contains(ByteName(file.path)) {  // a folder where a file must go
                 try guardian.guarded { try removeStale(file.path, in: root) }
-                existingDirs.remove(file.path)
+                existingDirs.remove(ByteName(file.path))
             }
         }
         let present = existing
@@ -181,7 +219,7 @@ public enum OutputWriter {
             let target = rootPath + "/" + file.path
             // Written unless the spare already holds these bytes there.
             func put(_ bytes: UnsafeRawBufferPointer) throws {
-                if present.contains(file.path), FileWriting.same(bytes, as: target) { return }
+                if present.contains(ByteName(file.path)), FileWriting.same(bytes, as: target) { return }
                 try guardian.guarded { try FileWriting.write(bytes, to: target) }
             }
             do {
@@ -189,10 +227,11 @@ public enum OutputWriter {
                 case .text(var text):
                     try text.withUTF8 { try put(UnsafeRawBufferPointer($0)) }
                 case .copy(let source):
-                    guard let data = FileManager.default.contents(atPath: source.path) else {
+                    // Ordinary files only (never waits on a FIFO).
+                    guard let bytes = SourceText.readFile(source.path) else {
                         throw WriteFailure(message: "cannot read '\(source.path)'")
                     }
-                    try data.withUnsafeBytes { try put($0) }
+                    try bytes.withUnsafeBytes { try put($0) }
                 }
                 return nil
             } catch {
@@ -200,11 +239,11 @@ public enum OutputWriter {
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        for stale in existing.subtracting(wanted).sorted() {
+        for stale in existing.subtracting(wanted).map(\.string).sorted() {
             try guardian.guarded { try removeStale(stale, in: root) }
         }
         // Folders no file needs any more, deepest first.
-        for dir in existingDirs.subtracting(wantedDirs).sorted(by: { $0.count > $1.count }) {
+        for dir in existingDirs.subtracting(wantedDirs).map(\.string).sorted(by: { $0.utf8.count > $1.utf8.count }) {
             try guardian.guarded { try removeStale(dir, in: root) }
         }
     }
@@ -212,8 +251,8 @@ public enum OutputWriter {
     /// What a folder holds, below it, by relative path: files, folders and symbolic links (never
     /// followed), listed with `readdir`.
     struct FolderListing {
-        var files = Set<String>()
-        var folders = Set<String>()
+        var files = Set<ByteName>()
+        var folders = Set<ByteName>()
         var links: [String] = []
 
         init(_ root: String) throws {
@@ -243,10 +282,10 @@ public enum OutputWriter {
                     }
                     switch type {
                     case Int32(DT_DIR):
-                        folders.insert(path)
+                        folders.insert(ByteName(path))
                         pending.append(path)
                     case Int32(DT_LNK): links.append(path)
-                    default: files.insert(path)
+                    default: files.insert(ByteName(path))
                     }
                 }
             }
@@ -274,11 +313,27 @@ public enum OutputWriter {
         return ns.localizedDescription
     }
 
-    /// `a/b/c.html` → `a/b`; `c.html` → "". (NSString.deletingLastPathComponent crashed here on
-    /// one-component paths.)
+    /// `a/b/c.html` → `a/b`; `c.html` → "". By bytes: a `/` followed by a combining mark is one
+    /// Character that is not "/", yet the file system splits there. (NSString's
+    /// deletingLastPathComponent crashed here on one-component paths.)
     static func parentPath(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(decoding: path.utf8[..<slash], as: UTF8.self)
+    }
+
+    /// A path below the output compared and hashed by its UTF-8 bytes, as the file system
+    /// compares names: Swift's `String ==` takes canonically equivalent spellings (`é` as one
+    /// scalar and as `e` + U+0301) for one, which kept a renamed file's old spelling as if wanted.
+    struct ByteName: Hashable {
+        var string: String
+        init(_ string: String) { self.string = string }
+
+        static func == (a: ByteName, b: ByteName) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            var copy = string
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     static func describe(_ error: Error) -> String {
@@ -348,8 +403,13 @@ enum FileWriting {
             counting.unlock()
             if fails { throw OutputWriter.WriteFailure(message: "simulated failure after \(failAfter) files") }
         }
+        // A new file, never the old one rewritten: the old may be hard-linked from elsewhere (a
+        // release kept with `cp -al output release-1`), and O_TRUNC would change that copy too.
+        if unlink(path) != 0, errno != ENOENT {
+            throw OutputWriter.WriteFailure(message: "cannot replace '\(path)': \(String(cString: strerror(errno)))")
+        }
         // POSIX write: Foundation's Data.write took ~6 ms a file here (10x `cp -r`).
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw OutputWriter.WriteFailure(message: "cannot create '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var offset = 0

@@ -16,6 +16,7 @@ import Testing
 ///     args: --output content/site               extra arguments for `clinic-site build`
 ///     env: NAME=VALUE                           an environment variable for the run
 ///     symlink: content/loop.md -> loop.md       made by the test (git keeps no symlink loops well)
+///     fifo: content/pipe                        a FIFO (named pipe) made by the test (git keeps none)
 ///     chmod: 000 content/b.md                   applied before the run, which then runs unprivileged
 ///     remove: theme/templates/page.mustache     deleted from the shared theme for this case
 ///     bug: …                                    a known bug: the case is expected to fail until it is fixed
@@ -48,6 +49,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     var arguments: [String] = []
     var environment: [String: String] = [:]
     var symlinks: [(path: String, target: String)] = []
+    var fifos: [String] = []
     var chmods: [(mode: String, path: String)] = []
     var removals: [String] = []
     var bug: String?
@@ -112,6 +114,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
             case "symlink":
                 let parts = value.components(separatedBy: " -> ")
                 symlinks.append((parts[0], parts[1]))
+            case "fifo": fifos.append(value)
             case "chmod":
                 let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
                 chmods.append((parts[0], parts[1]))
@@ -154,6 +157,9 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
             let url = root.appendingPathComponent("output").appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
+        }
+        for path in fifos where mkfifo(root.appendingPathComponent(path).path, 0o644) != 0 {
+            throw CaseError(message: "mkfifo \(path): \(String(cString: strerror(errno)))")
         }
         for link in symlinks where withSpare || !link.path.hasPrefix(BadInput.spare) {
             try fm.createSymbolicLink(atPath: root.appendingPathComponent(link.path).path, withDestinationPath: link.target)
