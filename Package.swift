@@ -44,17 +44,20 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "SiteLSP", dependencies: ["SiteKit", "SiteMarkdown"]),
         .executableTarget(
             name: "clinic-site",
             dependencies: [
                 "SiteKit",
                 "SiteServer",
+                "SiteLSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown"]),
         .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"], exclude: ["Fixtures"]),
         .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit"]),
+        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

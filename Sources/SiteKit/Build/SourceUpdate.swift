@@ -9,7 +9,8 @@ extension SiteSources {
     /// Files are classified as `read` classifies them (settings, rule files, pages, files to
     /// copy, templates, theme assets; hidden names and `_` folders skipped) and kept in its
     /// order; a test compares the two after every kind of change.
-    public func updated(changed: Set<String>, content: URL, theme: URL, workingDirectory: URL) -> SiteSources? {
+    /// `overlay` is `read`'s: texts that stand in for the files on disk.
+    public func updated(changed: Set<String>, content: URL, theme: URL, workingDirectory: URL, overlay: SourceOverlay = SourceOverlay()) -> SiteSources? {
         if diagnostics.contains(where: { $0.code.hasPrefix("io.") || $0.code.hasPrefix("source.symlink") }) { return nil }
         let display = DisplayPaths(workingDirectory: workingDirectory)
         let contentRoot = content.standardizedFileURL
@@ -49,7 +50,7 @@ extension SiteSources {
             }
             switch root {
             case contentPath:
-                var reader = TreeReader(root: contentRoot, rootDisplay: contentDisplay)
+                var reader = TreeReader(root: contentRoot, rootDisplay: contentDisplay, overlay: overlay)
                 let displayPath = reader.display(relative)
                 result.diagnostics.removeAll { $0.position.file == displayPath }
                 let name = String(parts.last!)
@@ -79,7 +80,7 @@ extension SiteSources {
                 result.diagnostics += reader.diagnostics
             case templatesPath:
                 guard relative.hasSuffix(".mustache") else { continue }
-                var reader = TreeReader(root: URL(fileURLWithPath: templatesPath), rootDisplay: themeDisplay + "/templates")
+                var reader = TreeReader(root: URL(fileURLWithPath: templatesPath), rootDisplay: themeDisplay + "/templates", overlay: overlay)
                 let displayPath = reader.display(relative)
                 result.diagnostics.removeAll { $0.position.file == displayPath }
                 result.templates.removeAll { $0.relativePath == relative }

@@ -43,7 +43,11 @@ public struct SiteSources: Sendable {
 
     /// Reads `content/` and `theme/`. Missing folders and unreadable files become diagnostics with
     /// environment codes (`io.*`); the build exits 2 on them.
-    public static func read(content: URL, theme: URL, output: URL?, workingDirectory: URL) -> SiteSources {
+    ///
+    /// `overlay` holds texts that stand in for files on disk (an editor's unsaved buffers, for
+    /// `clinic-site lsp`): a file it names is walked and classified as usual, but its text is the
+    /// overlay's.
+    public static func read(content: URL, theme: URL, output: URL?, workingDirectory: URL, overlay: SourceOverlay = SourceOverlay()) -> SiteSources {
         var sources = SiteSources()
         let display = DisplayPaths(workingDirectory: workingDirectory)
         let contentDisplay = display.path(for: content)
@@ -79,7 +83,7 @@ public struct SiteSources: Sendable {
                 return sources
             }
         }
-        var walker = TreeReader(root: content, rootDisplay: contentDisplay)
+        var walker = TreeReader(root: content, rootDisplay: contentDisplay, overlay: overlay)
         enum Role { case settings, data(String), page }
         var toRead: [(role: Role, relative: String, url: URL)] = []
         for (relative, url) in walker.files() {
@@ -123,7 +127,7 @@ public struct SiteSources: Sendable {
                     suggestion: "run from the repository root, or pass --theme PATH"))
             return sources
         }
-        var templates = TreeReader(root: theme.appendingPathComponent("templates"), rootDisplay: themeDisplay + "/templates")
+        var templates = TreeReader(root: theme.appendingPathComponent("templates"), rootDisplay: themeDisplay + "/templates", overlay: overlay)
         for (relative, url) in templates.files() {
             guard relative.hasSuffix(".mustache") else { continue }
             if let file = templates.readText(url, relative: relative) { sources.templates.append(file) }
@@ -160,12 +164,15 @@ struct DisplayPaths {
 struct TreeReader {
     let root: URL
     let rootDisplay: String
+    /// Texts read instead of the files on disk.
+    let overlay: SourceOverlay
     var diagnostics: [Diagnostic] = []
     private let rootPath: String
 
-    init(root: URL, rootDisplay: String) {
+    init(root: URL, rootDisplay: String, overlay: SourceOverlay = SourceOverlay()) {
         self.root = root
         self.rootDisplay = rootDisplay
+        self.overlay = overlay
         self.rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
     }
 
@@ -302,7 +309,7 @@ struct TreeReader {
 
     /// The file at `url`, decoded, or why it cannot be read (safe on any thread).
     func load(_ url: URL, relative: String) -> Result<SourceFile, Diagnostic> {
-        guard let bytes = SourceText.readFile(url.path) else {
+        guard let bytes = overlay.bytes(for: url) ?? SourceText.readFile(url.path) else {
             return .failure(
                 .error(
                     "io.unreadable", at: SourcePosition(file: display(relative)),
