@@ -80,6 +80,8 @@ public enum Vips {
     private static let started: Bool = {
         guard cs_vips_init() == 0 else { return false }
         vips_concurrency_set(1)
+        // Only libvips's own, fuzzed loaders: not ImageMagick's or others a .png could reach.
+        vips_block_untrusted_set(1)
         // libvips's operation cache would keep decoded photos alive between builds in `serve`.
         vips_cache_set_max(0)
         return true

@@ -244,4 +244,23 @@ struct ImageTests {
         #expect(cached.files.map(\.path) == full.files.map(\.path))
         for file in full.files { #expect(Self.bytes(cached, file.path) == Self.bytes(full, file.path), "\(file.path)") }
     }
+
+    @Test("AVIF is offered first when the settings list it and the installed libvips can write it, and never otherwise")
+    func avif() throws {
+        let site = try Self.site(
+            "![The building](/cmyk.jpg)\n", photos: ["content/cmyk.jpg": "cmyk.jpg"], settings: "name: Test\nimages:\n  formats: [avif, webp]\n")
+        let result = Self.build(site, processor: Self.freshProcessor())
+        let html = try #require(site.html(result, "about/index.html"))
+        let avifFiles = result.files.map(\.path).filter { $0.hasSuffix(".avif") }
+        if Vips.canWrite(.avif) {
+            #expect(html.contains("<picture><source type=\"image/avif\" srcset=\"/cmyk.480w.avif 480w, /cmyk.960w.avif 960w, /cmyk.1200w.avif 1200w\""))
+            #expect(avifFiles.count == 3)
+            let info = try Self.inspect(try #require(Self.bytes(result, "cmyk.480w.avif")))
+            #expect((info.width, info.height) == (480, 360) && !info.hasEXIF && !info.hasXMP)
+        } else {
+            #expect(!html.contains("image/avif") && avifFiles.isEmpty)
+        }
+        #expect(html.contains("<source type=\"image/webp\""))
+        print("libvips \(Vips.version) writes AVIF: \(Vips.canWrite(.avif)), GIF: \(Vips.canWrite(.gif))")
+    }
 }

@@ -103,11 +103,14 @@ public final class ImageProcessor: @unchecked Sendable {
         let svgs = files.filter { ($0.outputPath as NSString).pathExtension.lowercased() == "svg" }
         var set = ImageSet()
         guard !images.isEmpty || !svgs.isEmpty else { return set }
-        let outcomes = images.parallelMap(parallel: parallel) { self.outcome(for: $0, settings: settings) }
+        // A file that cannot be read is left out: reading the sources reported it (io.unreadable).
+        let outcomes = images.parallelMap(parallel: parallel) { access($0.source.path, R_OK) == 0 ? self.outcome(for: $0, settings: settings) : nil }
         var hasher = Hasher()
         for (file, outcome) in zip(images, outcomes) {
             hasher.combine(file.outputPath)
             switch outcome {
+            case nil:
+                continue
             case .published(let image, let published):
                 set.images[file.outputPath] = image
                 set.files[file.outputPath] = published
