@@ -22,6 +22,7 @@ check: release
 	$(RELEASE_BIN) check
 
 unit-test: deps
+	@python3 -c "import PIL" 2>/dev/null || python3 -m pip install --quiet pillow
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -40,6 +41,7 @@ screenshots: release
 
 bench: release
 	python3 scripts/bench.py
+	python3 scripts/image-bench.py
 
 ## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
 load-test: release

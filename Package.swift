@@ -25,13 +25,20 @@ let package = Package(
             pkgConfig: "gumbo",
             providers: [.apt(["libgumbo-dev"])]
         ),
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
         .systemLibrary(name: "CSystemSupport"),
         .target(name: "CArena"),
         .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM", "CArena"]),
+        // The one module that touches libvips's C API.
+        .target(name: "SiteImages", dependencies: ["CVips"]),
         .target(
             name: "SiteKit",
             dependencies: [
-                "SiteMarkdown", "CGumbo", "CSystemSupport",
+                "SiteMarkdown", "SiteImages", "CGumbo", "CSystemSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
@@ -55,7 +62,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown"]),
-        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit", "SiteImages"], exclude: ["Fixtures"]),
         .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit"]),
         .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit"]),
     ],

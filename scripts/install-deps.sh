@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it only checks (well under a second).
 set -euo pipefail
 
-packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev)
+packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libvips-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,13 +38,18 @@ public final class PreviewServer: Sendable {
     private let pending = Locked(PendingChanges())
     /// The last build's sources, and what the builds reuse; only the build queue touches them.
     private let cache = BuildCache()
+    /// Processes each photo once for the whole session (and keeps it in `.clinic-site-cache/`).
+    private let images: ImageProcessor
     private let lastSources = Locked<SiteSources?>(nil)
 
     public init(configuration: PreviewConfiguration, onEvent: @escaping @Sendable (PreviewEvent) -> Void = { _ in }) {
         self.configuration = configuration
         self.onEvent = onEvent
         self.hub = EventHub(token: "")
-        self.router = PreviewRouter(allowedRoots: [configuration.content, configuration.theme.appendingPathComponent("static")])
+        self.images = ImageProcessor(cacheFolder: configuration.workingDirectory.appendingPathComponent(".clinic-site-cache/images"))
+        // Photos are served from the image cache, where their variants are made.
+        self.router = PreviewRouter(
+            allowedRoots: [configuration.content, configuration.theme.appendingPathComponent("static"), images.cacheFolder])
     }
 
     /// The address pages are served at, once started.
@@ -205,8 +210,9 @@ public final class PreviewServer: Sendable {
         }
         lastSources.withLock { $0 = sources }
         let read = clock.now
-        let options = SiteBuilder.Options(
+        var options = SiteBuilder.Options(
             drafts: true, parallel: configuration.parallel, today: configuration.today ?? SiteBuilder.Options.currentDate())
+        options.images = images
         let result = SiteBuilder(options: options, cache: cache).build(sources)
 
         // Compared outside the lock (requests keep being answered); only this queue writes.

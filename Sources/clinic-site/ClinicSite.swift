@@ -114,6 +114,7 @@ struct Runner {
         let sources = SiteSources.read(content: contentURL, theme: themeURL, output: outputURL, workingDirectory: cwd)
         let readTime = DispatchTime.now()
         var options = SiteBuilder.Options(drafts: site.drafts, parallel: !site.serial, today: site.today)
+        options.images = ImageProcessor(cacheFolder: cwd.appendingPathComponent(".clinic-site-cache/images"))
         if site.checkExternal {
             var external = ExternalLinkChecker()
             external.timeout = site.externalTimeout

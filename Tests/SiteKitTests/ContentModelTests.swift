@@ -33,12 +33,12 @@ import SiteMarkdown
             "content/_data/notes.md": page("Notes"),
             "content/_draft-ideas.md": page("Ideas"),
             "content/.hidden.md": page("Hidden"),
-            "content/images/photo.png": "PNG",
+            "content/files/leaflet.pdf": "PDF",
             "content/_site.yaml": "name: Test Clinic\n",
         ])
         defer { site.remove() }
         let result = site.build()
-        #expect(result.files.map(\.path) == ["images/photo.png", "index.html", "robots.txt", "style.css"])
+        #expect(result.files.map(\.path) == ["files/leaflet.pdf", "index.html", "robots.txt", "style.css"])
         #expect(site.html(result, "index.html")?.contains("Home | Test Clinic") == true)
     }
 

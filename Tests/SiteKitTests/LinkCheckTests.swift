@@ -81,12 +81,12 @@ import Testing
                 "Home",
                 """
                 [a](/faq/) [b](/faq) [c](/faq/index.html) [d](faq/) [e](faq.md) [f](./faq.md#cost)
-                [g](/faq.md#what-does-it-cost) [h](#top-section) [i](/images/x.png) [j](https://example.org)
+                [g](/faq.md#what-does-it-cost) [h](#top-section) [i](/files/x.pdf) [j](https://example.org)
 
                 ## Top section
                 """),
             "content/faq.md": Self.faq,
-            "content/images/x.png": "PNG",
+            "content/files/x.pdf": "PNG",
         ])
         defer { site.remove() }
         let result = site.build()

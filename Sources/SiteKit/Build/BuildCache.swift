@@ -334,7 +334,7 @@ public final class BuildCache: @unchecked Sendable {
 
     /// Works out this build's digests; `pages` are the index's pages (duplicates dropped).
     func prepare(
-        pages: [Page], drafts: [Page], sources: SiteSources, options: SiteBuilder.Options
+        pages: [Page], drafts: [Page], sources: SiteSources, options: SiteBuilder.Options, images: Int = 0
     ) -> Site {
         var infos: [PageInfo] = []
         if pages.count == lastInfos.count {
@@ -367,6 +367,8 @@ public final class BuildCache: @unchecked Sendable {
         env.combine(sources.settings)
         env.combine(sources.templates)
         env.combine(options.drafts)
+        // Every image's variants and problems: pages show them, links check them, the output lists them.
+        env.combine(images)
         let built = Site(
             infos: infos, env: env.finalize(), urlMap: urlMap.finalize(), nav: nav.finalize(),
             catalog: catalog.finalize(), lists: lists.finalize(), rules: Self.digest(sources.dataFiles),

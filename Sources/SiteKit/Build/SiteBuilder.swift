@@ -45,6 +45,8 @@ public struct SiteBuilder: Sendable {
         /// Render each template once per shape of context and fill in the values (see
         /// `TemplateSkeletons`); off renders every page through swift-mustache. Same results.
         public var reusesTemplateSkeletons = true
+        /// Publishes the raster images (variants, kept in its cache folder; see `ImageProcessor`).
+        public var images = ImageProcessor.temporary
         /// "Today" for date-based checks (medical review age), so results never depend on the clock.
         public var today: String
 
@@ -109,6 +111,11 @@ public struct SiteBuilder: Sendable {
         }
         loaded = []
 
+        // Photos: each raster image decoded once (or found in the cache), before the pages that
+        // show them are rendered.
+        let images = options.images.prepare(sources.staticFiles, settings: settings.images, parallel: options.parallel)
+        diagnostics.add(contentsOf: images.diagnostics)
+
         clock.lap("load pages")
         // 2. Site-wide data: URLs, prices, shared lists, templates.
         var indexDiagnostics: [Diagnostic] = []
@@ -128,7 +135,7 @@ public struct SiteBuilder: Sendable {
             var unused: [Diagnostic] = []
             return builtIndex ?? SiteIndex(pages: keptPages, drafts: drafts, diagnostics: &unused)
         }
-        let site = cache?.prepare(pages: pages, drafts: drafts, sources: sources, options: options)
+        let site = cache?.prepare(pages: pages, drafts: drafts, sources: sources, options: options, images: images.digest)
         let (catalog, priceDiagnostics) = site.map { cache!.catalog(pages, site: $0) } ?? PriceCatalog.build(from: pages)
         diagnostics.add(contentsOf: priceDiagnostics)
         let (lists, listDiagnostics) = site.map { cache!.lists(pages, site: $0) } ?? DataLists.build(from: pages)
@@ -143,6 +150,7 @@ public struct SiteBuilder: Sendable {
         let makeAssembler = { () -> PageAssembler in
             var assembler = PageAssembler(theme: theme, settings: settings, index: index.value, prices: catalog)
             assembler.rendersDirectly = !options.reusesTemplateSkeletons
+            assembler.images = images
             return assembler
         }
         let makeWork = { () -> @Sendable (Page) -> AssembledPage in
@@ -247,7 +255,11 @@ public struct SiteBuilder: Sendable {
                 }
             }
             for file in sources.staticFiles {
-                add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
+                if let published = images.files[file.outputPath] {
+                    for variant in published { add(variant, from: file.displayPath) }
+                } else if images.problems[file.outputPath] == nil {
+                    add(OutputFile(path: file.outputPath, contents: .copy(file.source)), from: file.displayPath)
+                }
             }
             let beforeGenerated = files.count
             for file in generated where owners[file.path.lowercased()] == nil {
@@ -259,7 +271,7 @@ public struct SiteBuilder: Sendable {
 
         clock.lap("index output")
         // 5. Site-wide checks: links and prices.
-        let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings)
+        let checker = LinkChecker(output: outputIndex, settings: settings, theme: theme, settingsSource: sources.settings, images: images)
         if let cache, let site {
             let checked = cache.check(
                 assembled, output: outputIndex, site: site, settings: settings, checker: checker,
@@ -280,6 +292,7 @@ public struct SiteBuilder: Sendable {
             let flagged = assembled.indices.filter { perPage[$0].flagged }.map { assembled[$0] }
             diagnostics.add(contentsOf: Self.checkTemplatePrices(flagged, with: priceChecker, theme: theme))
         }
+        diagnostics.add(contentsOf: Self.unshownImageProblems(images, sources: sources, pages: assembled, settings: settings))
         if let external = options.externalLinks {
             diagnostics.add(contentsOf: external.check(assembled))
         }
@@ -312,6 +325,25 @@ public struct SiteBuilder: Sendable {
         let garbage = Garbage((assembled, checkedEarly, pages, drafts, catalog, lists))
         DispatchQueue.global(qos: .utility).async { garbage.drop() }
         return result
+    }
+
+    /// Problems of images that no page or template links to, at the image file (the others are
+    /// reported where they are shown, by `LinkChecker`).
+    static func unshownImageProblems(_ images: ImageSet, sources: SiteSources, pages: [AssembledPage], settings: SiteSettings) -> [Diagnostic] {
+        guard !images.problems.isEmpty else { return [] }
+        var shown = Set<String>()
+        let schemes = Set(settings.allowedSchemes)
+        for page in pages {
+            for href in page.rendered.body.links.map(\.renderedDestination) + page.chrome.links.map(\.value) {
+                if case .local(let path, _) = LinkResolver.resolve(href, from: page.page.url, allowedSchemes: schemes) {
+                    shown.insert(String(path.drop { $0 == "/" }))
+                }
+            }
+        }
+        return sources.staticFiles.compactMap { file in
+            guard let problem = images.problems[file.outputPath], !shown.contains(file.outputPath) else { return nil }
+            return .error(problem.code, at: SourcePosition(file: file.displayPath), problem.message, suggestion: problem.suggestion)
+        }
     }
 
     static func checkPrices(_ page: AssembledPage, with checker: PriceChecker) -> [Diagnostic] {

@@ -20,6 +20,8 @@ public struct SiteSettings: Sendable {
     public var allowRawHTML = false
     /// URL schemes allowed in links besides http, https, mailto and tel (e.g. `data`).
     public var allowedSchemes: [String] = []
+    /// How photos are published (`images:`; see `ImageSettings`).
+    public var images = ImageSettings()
     /// The whole file, for templates (`{{site.clinic.name}}`) and the `{{clinic KEY}}` shortcode.
     public var raw = YAMLValue(.mapping([]), at: SourcePosition(file: ""))
     public var file: String?
@@ -66,6 +68,9 @@ public struct SiteSettings: Sendable {
         }
         if let schemes = value["allowed_schemes"] {
             settings.allowedSchemes = allowedSchemes(schemes, diagnostics: &diagnostics)
+        }
+        if let images = value["images"] {
+            settings.images = ImageSettings.parse(images, diagnostics: &diagnostics)
         }
         if let menu = value["menu"] {
             guard let items = menu.array else {

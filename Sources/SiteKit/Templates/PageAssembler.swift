@@ -43,6 +43,8 @@ public struct PageAssembler: Sendable {
     /// Render each page through swift-mustache instead of reusing skeletons (the results are the
     /// same; a test compares them).
     public var rendersDirectly = false
+    /// The build's published images: each `<img>` showing one becomes a `<picture>`.
+    public var images = ImageSet.empty
 
     /// Stands in for the body while the template renders, so the template's own output can be
     /// read apart. Private-use characters that no template or page would write.
@@ -115,7 +117,8 @@ public struct PageAssembler: Sendable {
         }
         let output = render(name, context: context(for: rendered)) ?? ""
         let pieces = Self.split(output, at: Self.bodyMarker)
-        result.html = pieces.joined(separator: rendered.body.html)
+        result.html = PictureMarkup.rewrite(
+            pieces.joined(separator: rendered.body.html), pageURL: page.url, images: images, sizes: settings.images.sizes)
         result.chrome = scanChrome(pieces)
         if settings.allowRawHTML, rendered.body.html.contains(" id=") || rendered.body.html.contains(" name=") {
             result.rawBodyIDs = HTMLScanner.scan(rendered.body.html).ids

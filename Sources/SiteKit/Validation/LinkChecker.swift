@@ -53,8 +53,11 @@ public struct LinkChecker: Sendable {
     /// Template and settings sources, to find where a template link was written.
     public var theme: Theme
     public var settingsSource: SourceFile?
+    /// The build's images: a link to one that cannot be published reports its problem.
+    public var images: ImageSet
 
-    public init(output: OutputIndex, settings: SiteSettings, theme: Theme, settingsSource: SourceFile?) {
+    public init(output: OutputIndex, settings: SiteSettings, theme: Theme, settingsSource: SourceFile?, images: ImageSet = .empty) {
+        self.images = images
         self.output = output
         self.settings = settings
         self.theme = theme
@@ -113,6 +116,9 @@ public struct LinkChecker: Sendable {
         case .samePage(let fragment):
             return fragmentProblem(fragment, in: pageFile, href: href)
         case .local(let path, let fragment):
+            if let image = images.problem(atURLPath: path) {
+                return Problem(code: image.code, message: image.message, suggestion: image.suggestion)
+            }
             guard let file = output.file(for: path) else {
                 if output.draftURLs.contains(path) || output.draftURLs.contains(path + "/") {
                     return Problem(code: "link.draft", message: "'\(href)' links to a draft page, which is not published", suggestion: "publish the page (draft: false) or remove the link")
@@ -156,11 +162,12 @@ public struct LinkChecker: Sendable {
         let file = page.page.source.displayPath
         for link in page.rendered.body.links {
             let at = SourcePosition(file: file, line: link.position.line, column: link.position.column)
+            // `![""](photo.jpg)` says the image is decorative: published with alt="".
             if link.kind == .image && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
                 diagnostics.append(
                     .warning(
                         "a11y.missing-alt", at: at, "this image has no alt text, so screen-reader users will not know what it shows",
-                        suggestion: "describe it in the brackets: ![A calm treatment room](\(link.destination))"))
+                        suggestion: "describe it in the brackets: ![A calm treatment room](\(link.destination)); write ![\"\"](\(link.destination)) for an image that only decorates"))
             }
             guard let problem = problem(with: link.renderedDestination, on: page.page.url, pageFile: page.page.outputPath) else { continue }
             var message = problem.message

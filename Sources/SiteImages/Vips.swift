@@ -1,0 +1,249 @@
+import CVips
+import Foundation
+
+/// Raster formats the site reads and publishes.
+public enum RasterFormat: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
+    case jpeg, png, webp, gif, avif
+
+    /// The file extension variants are written with.
+    public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
+    public var mimeType: String { "image/" + rawValue }
+
+    /// The format of a file by its extension (`.JPG`, `.jpeg`), nil for other files.
+    public init?(fileExtension ext: String) {
+        switch ext.lowercased() {
+        case "jpg", "jpeg": self = .jpeg
+        case "png": self = .png
+        case "webp": self = .webp
+        case "gif": self = .gif
+        default: return nil
+        }
+    }
+
+    /// From libvips's loader name (`jpegload_buffer`).
+    init?(loader: String) {
+        if loader.hasPrefix("jpeg") { self = .jpeg }
+        else if loader.hasPrefix("png") { self = .png }
+        else if loader.hasPrefix("webp") { self = .webp }
+        else if loader.hasPrefix("gif") { self = .gif }
+        else if loader.hasPrefix("heif") { self = .avif }
+        else { return nil }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Why an image cannot be published.
+public enum ImageError: Error, Sendable, Equatable {
+    /// libvips cannot read it (not an image, an unknown format, truncated or damaged data).
+    case unreadable(String)
+    /// The header declares more pixels than allowed: refused before any pixel is decoded.
+    case tooManyPixels(width: Int, height: Int)
+    /// A format this site does not publish (TIFF, HEIC…), named by libvips's loader.
+    case unsupportedFormat(String)
+}
+
+/// One published file of an image.
+public struct EncodedImage: Sendable {
+    public var width: Int
+    public var height: Int
+    public var format: RasterFormat
+    public var bytes: [UInt8]
+}
+
+/// An image decoded once, oriented, and encoded at each width in each format.
+public struct ProcessedImage: Sendable {
+    /// Width and height after orientation, before any resizing.
+    public var width: Int
+    public var height: Int
+    public var format: RasterFormat
+    public var variants: [EncodedImage]
+}
+
+/// What a file holds, for checks and tests: its size, format and metadata.
+public struct ImageInspection: Sendable {
+    public var width: Int
+    public var height: Int
+    public var format: RasterFormat?
+    public var bands: Int
+    public var isSRGB: Bool
+    public var hasEXIF: Bool
+    public var hasXMP: Bool
+    public var hasICC: Bool
+    public var orientation: Int?
+}
+
+/// The only place that calls libvips (through `CVips`). libvips is initialised once, on first
+/// use; each operation runs on one libvips thread, so that many images are worked on at once by
+/// the build's own threads (and results do not depend on libvips's thread count).
+public enum Vips {
+    private static let started: Bool = {
+        guard cs_vips_init() == 0 else { return false }
+        vips_concurrency_set(1)
+        // Only libvips's own, fuzzed loaders: not ImageMagick's or others a .png could reach.
+        vips_block_untrusted_set(1)
+        // libvips's operation cache would keep decoded photos alive between builds in `serve`.
+        vips_cache_set_max(0)
+        return true
+    }()
+
+    /// The libvips version, e.g. `8.14.1` (part of the image cache's key).
+    public static var version: String {
+        _ = started
+        return String(cString: vips_version_string())
+    }
+
+    /// Whether the installed libvips can write `format` (GIF needs cgif, AVIF an AV1 encoder in
+    /// libheif): found by encoding a small image once.
+    public static func canWrite(_ format: RasterFormat) -> Bool { writable[format] ?? false }
+
+    private static let writable: [RasterFormat: Bool] = {
+        guard started else { return [:] }
+        var result: [RasterFormat: Bool] = [:]
+        var image: UnsafeMutablePointer<VipsImage>?
+        guard cs_black(&image, 16, 16, 3) == 0, let image else { return [:] }
+        defer { cs_unref(image) }
+        for format in RasterFormat.allCases {
+            result[format] = (try? encode(image, as: format, quality: 50)) != nil
+        }
+        vips_error_clear()
+        return result
+    }()
+
+    private static func lastError() -> String {
+        let message = String(cString: vips_error_buffer()).trimmingCharacters(in: .whitespacesAndNewlines)
+        vips_error_clear()
+        return message.isEmpty ? "libvips could not read it" : message
+    }
+
+    /// Reads the header only: size and format, without decoding pixels.
+    static func open(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> UnsafeMutablePointer<VipsImage> {
+        guard started else { throw .unreadable("libvips could not be started") }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { throw .unreadable("the file is empty") }
+        guard let image = cs_load_buffer(base, bytes.count) else { throw .unreadable(lastError()) }
+        return image
+    }
+
+    /// Decodes `bytes`, applies the orientation tag, converts to sRGB and encodes it at each
+    /// width of `widths` narrower than the image and at the image's own width capped at the
+    /// widest of `widths` (`plan`), in every format `formats` gives for the source's format,
+    /// without metadata (EXIF, GPS, XMP, ICC). Images with more than `maxPixels` pixels are
+    /// refused before decoding.
+    public static func process(
+        _ bytes: UnsafeRawBufferPointer, widths: [Int], formats: (RasterFormat) -> [RasterFormat], quality: Int, maxPixels: Int
+    ) throws(ImageError) -> ProcessedImage {
+        let image = try open(bytes)
+        defer { cs_unref(image) }
+        let width = Int(vips_image_get_width(image))
+        let height = Int(vips_image_get_height(image))
+        if width * height > maxPixels { throw .tooManyPixels(width: width, height: height) }
+        let loader = cs_loader(image).map { String(cString: $0) } ?? "unknown"
+        guard let format = RasterFormat(loader: loader), format != .avif else {
+            throw .unsupportedFormat(loader.replacingOccurrences(of: "load_buffer", with: "").replacingOccurrences(of: "load", with: ""))
+        }
+        var rotated: UnsafeMutablePointer<VipsImage>?
+        guard cs_autorot(image, &rotated) == 0, let rotated else { throw .unreadable(lastError()) }
+        defer { cs_unref(rotated) }
+        // Decoded once here (a truncated or damaged file fails now), then resized from memory.
+        guard let decoded = vips_image_copy_memory(rotated) else { throw .unreadable(lastError()) }
+        defer { cs_unref(decoded) }
+        let oriented = (Int(vips_image_get_width(decoded)), Int(vips_image_get_height(decoded)))
+        var variants: [EncodedImage] = []
+        for target in plan(widths, imageWidth: oriented.0) {
+            var resized: UnsafeMutablePointer<VipsImage>?
+            guard cs_thumbnail(decoded, &resized, Int32(target)) == 0, let resized else { throw .unreadable(lastError()) }
+            defer { cs_unref(resized) }
+            var bare: UnsafeMutablePointer<VipsImage>?
+            guard cs_without_metadata(resized, &bare) == 0, let bare else { throw .unreadable(lastError()) }
+            defer { cs_unref(bare) }
+            let size = (Int(vips_image_get_width(resized)), Int(vips_image_get_height(resized)))
+            for output in formats(format) {
+                let encoded = try encode(bare, as: output, quality: quality)
+                variants.append(EncodedImage(width: size.0, height: size.1, format: output, bytes: encoded))
+            }
+        }
+        return ProcessedImage(width: oriented.0, height: oriented.1, format: format, variants: variants)
+    }
+
+    /// The widths an image `imageWidth` wide is published at, narrowest first.
+    public static func plan(_ widths: [Int], imageWidth: Int) -> [Int] {
+        let widest = min(imageWidth, widths.max() ?? imageWidth)
+        return widths.filter { $0 < widest }.sorted() + [widest]
+    }
+
+    private static func encode(_ image: UnsafeMutablePointer<VipsImage>, as format: RasterFormat, quality: Int) throws(ImageError) -> [UInt8] {
+        var pointer: UnsafeMutableRawPointer?
+        var length = 0
+        let q = Int32(quality)
+        let status: Int32
+        switch format {
+        case .jpeg: status = cs_jpegsave(image, &pointer, &length, q)
+        case .png: status = cs_pngsave(image, &pointer, &length)
+        case .webp: status = cs_webpsave(image, &pointer, &length, q)
+        case .gif: status = cs_has_operation("gifsave_buffer") != 0 ? cs_gifsave(image, &pointer, &length) : -1
+        case .avif: status = cs_has_operation("heifsave_buffer") != 0 ? cs_avifsave(image, &pointer, &length, q) : -1
+        }
+        guard status == 0, let pointer else { throw .unreadable(lastError()) }
+        defer { g_free(pointer) }
+        let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: length))
+        return format == .webp ? WebPContainer.withoutMetadata(bytes) : bytes
+    }
+
+    /// Size, format and metadata of an encoded image (decodes nothing).
+    public static func inspect(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> ImageInspection {
+        let image = try open(bytes)
+        defer { cs_unref(image) }
+        var orientation: Int32 = 0
+        let hasOrientation = cs_has_field(image, "orientation") != 0 && vips_image_get_int(image, "orientation", &orientation) == 0
+        return ImageInspection(
+            width: Int(vips_image_get_width(image)), height: Int(vips_image_get_height(image)),
+            format: cs_loader(image).flatMap { RasterFormat(loader: String(cString: $0)) },
+            bands: Int(vips_image_get_bands(image)),
+            isSRGB: vips_image_get_interpretation(image) == VIPS_INTERPRETATION_sRGB,
+            hasEXIF: cs_has_field(image, "exif-data") != 0, hasXMP: cs_has_field(image, "xmp-data") != 0,
+            hasICC: cs_has_field(image, "icc-profile-data") != 0, orientation: hasOrientation ? Int(orientation) : nil)
+    }
+
+    /// SHA-256 of `bytes` as hex (GLib's, which libvips links): the image cache's key.
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
+        guard let checksum = g_checksum_new(G_CHECKSUM_SHA256) else { return "" }
+        defer { g_checksum_free(checksum) }
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            g_checksum_update(checksum, base.assumingMemoryBound(to: guchar.self), bytes.count)
+        }
+        return String(cString: g_checksum_get_string(checksum))
+    }
+}
+
+/// libvips 8.14's webpsave writes an EXIF chunk (orientation, resolution) even with `strip`:
+/// the chunks that carry metadata are dropped from the RIFF container after encoding.
+enum WebPContainer {
+    /// `bytes` without EXIF, XMP and ICCP chunks, with the VP8X flags and RIFF size to match.
+    /// Anything that is not a well-formed extended WebP is returned as it is.
+    static func withoutMetadata(_ bytes: [UInt8]) -> [UInt8] {
+        func le32(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2]) << 16 | Int(bytes[i + 3]) << 24 }
+        guard bytes.count >= 20, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WEBP".utf8) else { return bytes }
+        var out = Array(bytes[0..<12])
+        var i = 12
+        var dropped = false
+        while i + 8 <= bytes.count {
+            let size = le32(i + 4)
+            let end = i + 8 + size + (size & 1)
+            guard end <= bytes.count else { return bytes }
+            let tag = String(decoding: bytes[i..<(i + 4)], as: UTF8.self)
+            if tag == "EXIF" || tag == "XMP " || tag == "ICCP" {
+                dropped = true
+            } else {
+                var chunk = Array(bytes[i..<end])
+                // VP8X flags: ICC 0x20, EXIF 0x08, XMP 0x04.
+                if tag == "VP8X", chunk.count > 8 { chunk[8] &= ~UInt8(0x20 | 0x08 | 0x04) }
+                out += chunk
+            }
+            i = end
+        }
+        guard dropped, i == bytes.count else { return bytes }
+        let riff = out.count - 8
+        for k in 0..<4 { out[4 + k] = UInt8((riff >> (8 * k)) & 0xFF) }
+        return out
+    }
+}
