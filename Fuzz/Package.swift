@@ -5,7 +5,7 @@
 import PackageDescription
 
 /// One executable per fuzz target: Sources/<name>/.
-let fuzzTargets = ["FuzzFrontMatter", "FuzzAmounts", "FuzzMarkdown", "FuzzLinks", "FuzzSlugger"]
+let fuzzTargets = ["FuzzFrontMatter", "FuzzAmounts", "FuzzMarkdown", "FuzzLinks", "FuzzSlugger", "FuzzEscape"]
 
 let package = Package(
     name: "clinic-site-fuzz",

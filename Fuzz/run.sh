@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and runs each for a given time (docs/robustness.md).
 #
-#   Fuzz/run.sh SECONDS [TARGET ...]     TARGET: frontmatter amounts markdown links slugger (default: all)
+#   Fuzz/run.sh SECONDS [TARGET ...]     TARGET: frontmatter amounts markdown links slugger escape (default: all)
 #
 # Environment: FUZZ_JOBS (targets run at once, default 1), FUZZ_KNOWN_BUGS=1 (also check the
 # invariants that reported, unfixed bugs break). Fails on any crash, broken invariant, timeout
@@ -13,10 +13,10 @@ cd "$(dirname "$0")"
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(frontmatter amounts markdown links slugger)
+[ ${#targets[@]} -eq 0 ] && targets=(frontmatter amounts markdown links slugger escape)
 jobs=${FUZZ_JOBS:-1}
 
-declare -A executable=([frontmatter]=FuzzFrontMatter [amounts]=FuzzAmounts [markdown]=FuzzMarkdown [links]=FuzzLinks [slugger]=FuzzSlugger)
+declare -A executable=([frontmatter]=FuzzFrontMatter [amounts]=FuzzAmounts [markdown]=FuzzMarkdown [links]=FuzzLinks [slugger]=FuzzSlugger [escape]=FuzzEscape)
 for t in "${targets[@]}"; do
     [ -n "${executable[$t]:-}" ] || { echo "unknown fuzz target '$t' (known: ${!executable[*]})" >&2; exit 2; }
 done

@@ -59,17 +59,17 @@ struct ErrorOverlay {
         let id = Self.elementID
         var html = """
             <section id="\(id)" role="alert" aria-labelledby="\(id)-title"><style>\(Self.style)</style>\
-            <h2 id="\(id)-title">\(HTMLText.escape(title))</h2>\
-            <p>\(HTMLText.escape(lead))</p><ol>
+            <h2 id="\(id)-title">\(Escape.html(title))</h2>\
+            <p>\(Escape.html(lead))</p><ol>
             """
         for d in Self.ordered(errors) {
-            html += "<li><p><code>\(HTMLText.escape(d.position.description))</code>: \(HTMLText.escape(d.message))"
-            html += " <span class=\"code\">[\(HTMLText.escape(d.code))]</span></p>"
+            html += "<li><p><code>\(Escape.html(d.position.description))</code>: \(Escape.html(d.message))"
+            html += " <span class=\"code\">[\(Escape.html(d.code))]</span></p>"
             if let line = sourceLine(d.position), !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                html += "<pre aria-label=\"line \(d.position.line)\">\(HTMLText.escape(line))</pre>"
+                html += "<pre aria-label=\"line \(d.position.line)\">\(Escape.html(line))</pre>"
             }
             if let suggestion = d.suggestion {
-                html += "<p class=\"help\"><strong>How to fix:</strong> \(HTMLText.escape(suggestion))</p>"
+                html += "<p class=\"help\"><strong>How to fix:</strong> \(Escape.html(suggestion))</p>"
             }
             html += "</li>"
         }

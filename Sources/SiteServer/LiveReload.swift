@@ -1,4 +1,5 @@
 import Foundation
+import SiteKit
 
 /// The script that reloads a served page after each rebuild, and how it is put into pages.
 ///
@@ -40,7 +41,7 @@ enum LiveReload {
 
     /// The tag that loads the script, carrying the token of the build the page comes from.
     static func scriptTag(token: String) -> String {
-        "<script src=\"\(scriptPath)\" data-token=\"\(HTMLText.escape(token))\"></script>"
+        "<script src=\"\(scriptPath)\" data-token=\"\(Escape.html(token))\"></script>"
     }
 
     /// `html` with `overlay` (when given) placed right after `<body …>`, first in reading order,
@@ -63,24 +64,5 @@ enum LiveReload {
             }
         }
         return result
-    }
-}
-
-/// HTML escaping for text the server writes into pages (diagnostic messages, paths).
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
     }
 }

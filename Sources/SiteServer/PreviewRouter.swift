@@ -57,7 +57,7 @@ struct PreviewRouter: Sendable {
         if let response = serve("404.html", status: 404, view: view) { return response }
         if view.neverBuiltWithoutErrors { return html(nil, status: 500, view: view) }
         let page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
-            + "<body><h1>Not found</h1><p>There is no page at <code>/\(HTMLText.escape(path))</code>.</p></body></html>\n"
+            + "<body><h1>Not found</h1><p>There is no page at <code>/\(Escape.html(path))</code>.</p></body></html>\n"
         return html(page, status: 404, view: view)
     }
 

@@ -127,20 +127,25 @@ import Testing
         #expect(!TemplateSkeletons.isEligible("a \u{E002} b"))
     }
 
-    @Test func escapesLikeSwiftMustache() {
-        for s in ["plain", "a < b & c > d \"e\" 'f'", "Café & crème", "e\u{301}&", "&\u{301}x", "\r\n<", ""] {
+    /// Escaping goes by Unicode scalar (`Escape.html`), in skeletons and in swift-mustache alike:
+    /// a `<` in one grapheme cluster with its neighbours is escaped (issue 13).
+    @Test func escapesByScalarLikeMustache() throws {
+        let (theme, diagnostics) = Theme.load([SourceFile(relativePath: "t.mustache", displayPath: "t.mustache", text: "<p title=\"{{v}}\">{{v}}</p>")])
+        #expect(diagnostics.isEmpty)
+        for s in ["plain", "a < b & c > d \"e\" 'f'", "Café & crème", "e\u{301}&", "&\u{301}x", "\r\n<", "", "\u{600}<b>\u{301}", "\u{600}\"\u{301}"] {
             var reference = ""
-            for c in s {
+            for c in s.unicodeScalars {
                 switch c {
                 case "<": reference += "&lt;"
                 case ">": reference += "&gt;"
                 case "&": reference += "&amp;"
                 case "\"": reference += "&quot;"
                 case "'": reference += "&#39;"
-                default: reference.append(c)
+                default: reference.unicodeScalars.append(c)
                 }
             }
-            #expect(TemplateSkeletons.htmlEscape(s) == reference, "\(s)")
+            #expect(Escape.html(s) == reference, "\(s.debugDescription)")
+            #expect(theme.render("t", context: ["v": s]) == "<p title=\"\(reference)\">\(reference)</p>", "\(s.debugDescription)")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SiteServer
+import SiteKit
 
 /// Editing files under a running server: the reload event, the new content, errors shown over
 /// the last good page, and recovery.
@@ -71,8 +72,8 @@ struct LiveReloadTests {
             let error = try #require(preview.builds.last?.diagnostics.first { $0.severity == .error })
             #expect(error.position.line == 6)
             #expect(page.contains("<code>\(error.position.description)</code>"))
-            #expect(page.contains(HTMLText.escape(error.message)))
-            if let suggestion = error.suggestion { #expect(page.contains(HTMLText.escape(suggestion))) }
+            #expect(page.contains(Escape.html(error.message)))
+            if let suggestion = error.suggestion { #expect(page.contains(Escape.html(suggestion))) }
             #expect(page.contains("See the [FAQ](faqs/index.md)."), "the source line is shown")
         }
     }

@@ -158,6 +158,12 @@ public enum PageLoader {
             }
         }
         let url = parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
+        if let problem = urlLengthProblem(url) {
+            diagnostics.append(
+                .error(
+                    "page.bad-url", at: urlPosition ?? SourcePosition(file: file.displayPath, line: 1, column: 1),
+                    "the page's URL is too long: \(problem)", suggestion: "give the page a shorter 'slug:' or 'url:', or move it to a shallower folder"))
+        }
         return (kind, url, outputPath(for: url), urlPosition)
     }
 
@@ -176,6 +182,7 @@ public enum PageLoader {
     /// links is the folder's name and needs no escaping; never empty, `.` or `..`.
     static func slugProblem(_ slug: String) -> String? {
         if slug.isEmpty { return "it is empty" }
+        if let problem = segmentLengthProblem(Substring(slug)) { return problem }
         if isDotSegment(Substring(slug).unicodeScalars) { return "'\(slug)' names its folder itself or the folder above" }
         for scalar in slug.unicodeScalars where !isSlugScalar(scalar) {
             return "\(describe(scalar)) cannot be in a slug"
@@ -195,6 +202,27 @@ public enum PageLoader {
         default:
             return false
         }
+    }
+
+    /// The longest piece of a URL between two '/', in UTF-8 bytes: the file system allows 255 for a
+    /// file or folder name (NAME_MAX), and the writer needs room for a temporary name beside it.
+    public static let maxSegmentBytes = 200
+    /// The longest URL of a page, in UTF-8 bytes: well below the 4,096 of a whole path (PATH_MAX),
+    /// which also holds the output folder's own path.
+    public static let maxURLBytes = 2_000
+
+    /// Why a piece of a URL is too long for a file name, or nil.
+    static func segmentLengthProblem(_ segment: Substring) -> String? {
+        let n = segment.utf8.count
+        guard n > maxSegmentBytes else { return nil }
+        return "'\(segment.prefix(24))…' is \(n) bytes long; one piece of a URL may have at most \(maxSegmentBytes), as it becomes a file or folder name"
+    }
+
+    /// Why a whole URL is too long for the output's paths, or nil.
+    static func urlLengthProblem(_ url: String) -> String? {
+        let n = url.utf8.count
+        guard n > maxURLBytes else { return nil }
+        return "it is \(n) bytes long; a page's URL may have at most \(maxURLBytes), as it becomes a path on disk"
     }
 
     /// A scalar as messages name it: `'?'`, or its code for a blank, control or format character.
@@ -255,6 +283,10 @@ public enum PageLoader {
         let inner = segments.dropFirst(segments.first?.isEmpty == true ? 1 : 0).dropLast(segments.count > 1 && segments.last?.isEmpty == true ? 1 : 0)
         if inner.contains(where: { $0.isEmpty }) { return "'//' leaves an empty piece in the path" }
         if inner.contains(where: { isDotSegment($0) }) { return "'.' and '..' are not allowed in a page's URL" }
+        if let problem = urlLengthProblem(url) { return problem }
+        for segment in url.utf8.split(separator: UInt8(ascii: "/")) {
+            if let problem = segmentLengthProblem(Substring(segment)) { return problem }
+        }
         return nil
     }
 }

@@ -98,10 +98,24 @@ public struct PriceCatalog: Sendable {
                         suggestion: "write 'unconfirmed: true' while the price is not known, or remove the line"))
             }
         }
+        var currency = "USD"
+        if let c = item["currency"], !isNull(c) {
+            if case .string(let code) = c.kind, code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
+                currency = code
+            } else {
+                diagnostics.append(
+                    .error(
+                        "price.invalid", at: c.position, "the currency of '\(id)' must be a three-letter code such as USD, not \(describe(c))",
+                        suggestion: "write 'currency: USD', or remove the line (USD is the default)"))
+            }
+        }
         var amount: Decimal?
         if let a = item["amount"] {
-            guard let value = a.decimal, value >= 0 else {
-                diagnostics.append(.error("price.invalid", at: a.position, "the amount of '\(id)' must be a number such as 500 or 49.50, not \(a.typeName)"))
+            let value: Decimal
+            switch checkAmount(a, currency: currency) {
+            case .success(let v): value = v
+            case .failure(let problem):
+                diagnostics.append(.error("price.invalid", at: a.position, "the amount of '\(id)' \(problem.message)", suggestion: problem.suggestion))
                 return nil
             }
             amount = value
@@ -124,17 +138,6 @@ public struct PriceCatalog: Sendable {
                 .error(
                     "price.invalid", at: item.position, "the price '\(id)' has no amount",
                     suggestion: "add 'amount: …', or 'unconfirmed: true' when the price is not known yet"))
-        }
-        var currency = "USD"
-        if let c = item["currency"], !isNull(c) {
-            if case .string(let code) = c.kind, code.utf8.count == 3, code.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
-                currency = code
-            } else {
-                diagnostics.append(
-                    .error(
-                        "price.invalid", at: c.position, "the currency of '\(id)' must be a three-letter code such as USD, not \(describe(c))",
-                        suggestion: "write 'currency: USD', or remove the line (USD is the default)"))
-            }
         }
         var per: String?
         if let p = item["per"], !isNull(p) {
@@ -217,19 +220,99 @@ public struct PriceCatalog: Sendable {
         }
     }
 
-    /// `$500`, `$3,000`, `$49.50`; other currencies as `EUR 500`.
+    /// The largest amount a price may declare. No clinic charges a million for one item; a larger
+    /// number is a typo (an extra zero, a pasted phone number) that would be published.
+    public static let maxAmount: Decimal = 1_000_000
+
+    /// Digits after the decimal point of a currency (ISO 4217 minor units): 2 unless listed.
+    public static func minorUnits(_ currency: String) -> Int {
+        switch currency {
+        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF": return 0
+        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND": return 3
+        case "CLF", "UYW": return 4
+        default: return 2
+        }
+    }
+
+    struct AmountProblem: Error {
+        var message: String
+        var suggestion: String?
+    }
+
+    /// A declared amount, exactly as written: a number from 0 to `maxAmount` with no more
+    /// decimals than the currency has.
+    static func checkAmount(_ value: YAMLValue, currency: String) -> Result<Decimal, AmountProblem> {
+        let written = value.writtenNumber
+        let example = "write it as a plain number such as 500 or 49.50"
+        switch value.kind {
+        case .int, .double:
+            break
+        case .string(let s) where s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 }) && s.utf8.contains(where: { $0 >= 48 && $0 <= 57 }):
+            // Digits only, too many for a whole number.
+            return .failure(AmountProblem(message: "is \(s), more than any price can be (at most \(format(maxAmount, currency: currency)))", suggestion: "check the number of digits"))
+        default:
+            return .failure(AmountProblem(message: "must be a number such as 500 or 49.50, not \(value.typeName)", suggestion: example))
+        }
+        if case .double(let d) = value.kind, !d.isFinite || abs(d) > 1e15 {
+            return .failure(
+                AmountProblem(
+                    message: d < 0 ? "must not be negative (\(written))" : "is \(written), more than any price can be (at most \(format(maxAmount, currency: currency)))",
+                    suggestion: d < 0 ? "write the price as a positive number; a discount is its own item" : "check the number of digits"))
+        }
+        guard let amount = value.decimal else {
+            return .failure(AmountProblem(message: "must be a number such as 500 or 49.50, not \(written)", suggestion: example))
+        }
+        if amount < 0 {
+            return .failure(AmountProblem(message: "must not be negative (\(written))", suggestion: "write the price as a positive number; a discount is its own item"))
+        }
+        if amount > maxAmount {
+            return .failure(
+                AmountProblem(message: "is \(format(amount, currency: currency)), more than any price can be (at most \(format(maxAmount, currency: currency)))", suggestion: "check the number of digits"))
+        }
+        let units = minorUnits(currency)
+        if decimals(of: amount) > units {
+            return .failure(
+                AmountProblem(
+                    message: "has more decimals than \(currency) has (\(written); at most \(units))",
+                    suggestion: units == 0 ? "write a whole number" : "round it to \(units) decimals"))
+        }
+        return .success(amount)
+    }
+
+    /// Digits after the decimal point of a decimal, trailing zeros aside.
+    static func decimals(of amount: Decimal) -> Int {
+        let text = "\(amount)"
+        guard let dot = text.firstIndex(of: ".") else { return 0 }
+        return text[text.index(after: dot)...].reversed().drop { $0 == "0" }.count
+    }
+
+    /// `$500`, `$3,000`, `$49.50`; other currencies as `EUR 500`. Exact: the decimal's own digits
+    /// (never through `Double`), grouped by three, the fraction padded to the currency's decimals
+    /// (never rounded: an amount from prose with more decimals shows them all).
     public static func format(_ amount: Decimal, currency: String) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.numberStyle = .decimal
-        formatter.usesGroupingSeparator = true
-        formatter.groupingSeparator = ","
-        formatter.groupingSize = 3
-        formatter.decimalSeparator = "."
-        let whole = amount == amount.rounded(0)
-        formatter.minimumFractionDigits = whole ? 0 : 2
-        formatter.maximumFractionDigits = 2
-        let number = formatter.string(from: amount as NSDecimalNumber) ?? "\(amount)"
+        var text = "\(amount)"
+        var sign = ""
+        if text.hasPrefix("-") {
+            sign = "-"
+            text.removeFirst()
+        }
+        var whole = text
+        var fraction = ""
+        if let dot = text.firstIndex(of: ".") {
+            whole = String(text[..<dot])
+            fraction = String(String(text[text.index(after: dot)...]).reversed().drop { $0 == "0" }.reversed())
+        }
+        var grouped = ""
+        for (i, digit) in whole.enumerated() {
+            if i > 0, (whole.count - i) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        if !fraction.isEmpty {
+            let units = max(2, minorUnits(currency))
+            if fraction.count < units { fraction += String(repeating: "0", count: units - fraction.count) }
+            grouped += "." + fraction
+        }
+        let number = sign + grouped
         return currency == "USD" ? "$" + number : currency + " " + number
     }
 

@@ -24,11 +24,17 @@ public struct YAMLValue: Sendable, Hashable {
 
     public var kind: Kind
     public var position: SourcePosition
+    /// A decimal number as written (`49.50`, `1.0e+30`), for `decimal`: a `Double` cannot hold
+    /// every decimal exactly. nil for every other value.
+    public var written: String?
 
     public init(_ kind: Kind, at position: SourcePosition) {
         self.kind = kind
         self.position = position
     }
+
+    /// A number as written (`decimal` values), else its text.
+    public var writtenNumber: String { written ?? string ?? typeName }
 
     // MARK: Access
 
@@ -76,7 +82,10 @@ public struct YAMLValue: Sendable, Hashable {
     public var decimal: Decimal? {
         switch kind {
         case .int(let i): return Decimal(i)
-        case .double(let d): return Decimal(string: String(d))
+        case .double(let d):
+            // Only a finite number whose magnitude a Decimal holds (up to about 3.4e165).
+            guard d.isFinite, abs(d) < 1e100 else { return nil }
+            return Decimal(string: written ?? String(d), locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(string: String(d))
         default: return nil
         }
     }
@@ -163,7 +172,9 @@ public enum YAMLReader {
         switch node {
         case .scalar(let scalar):
             if scalar.style == .plain || scalar.style == .any {
-                return YAMLValue(plainScalar(scalar.string), at: at)
+                var value = YAMLValue(plainScalar(scalar.string), at: at)
+                if case .double = value.kind { value.written = scalar.string }
+                return value
             }
             return YAMLValue(.string(scalar.string), at: at)
         case .sequence(let seq):

@@ -66,10 +66,7 @@ public enum StructuredData {
     /// JSON with keys sorted, and `<`, `>`, `&` escaped so no content can close the script element.
     static func json(_ object: [String: Any]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-            .replacingOccurrences(of: "<", with: "\\u003c", options: .literal)
-            .replacingOccurrences(of: ">", with: "\\u003e", options: .literal)
-            .replacingOccurrences(of: "&", with: "\\u0026", options: .literal)
+        return Escape.jsonInScript(String(decoding: data, as: UTF8.self))
     }
 }
 

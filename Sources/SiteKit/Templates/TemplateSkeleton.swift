@@ -2,15 +2,15 @@ import Foundation
 
 /// Renders a template once per *shape* of context instead of once per page.
 ///
-/// Why: swift-mustache looks every name up through `Any` with a dozen dynamic casts and escapes
-/// text Character by Character; rendering the theme was the largest stage of a 5,000-page
+/// Why: swift-mustache looks every name up through `Any` with a dozen dynamic casts; rendering the theme was the largest stage of a 5,000-page
 /// build (a third of all instructions). Most pages differ only in the text they print, not in
 /// which sections open, so the template is rendered with a *marked* context — every per-page
 /// string (and number) replaced by a marker `U+E002 & N U+E003` naming its index — and the
 /// output, the skeleton, is kept under the context's shape: the keys, the booleans, the array
 /// lengths and which strings are empty. Another page of the same shape gets the skeleton with
 /// each marker replaced by its own value, escaped where the marker came out escaped (`&` turned
-/// into `&amp;`) and raw where it did not (`{{{…}}}`).
+/// into `&amp;`) and raw where it did not (`{{{…}}}`). Both ways escape with `Escape.html`
+/// (swift-mustache through `Escape.MustacheHTML`).
 ///
 /// This is exactly Mustache's own output because, in the templates this is used for, Mustache
 /// treats a non-empty string only as opaque text: it prints it (escaped or raw), it is truthy in
@@ -211,7 +211,7 @@ final class TemplateSkeletons: @unchecked Sendable {
         for segment in segments {
             switch segment {
             case .text(let t): out += t
-            case .value(let i, let escaped): out += escaped ? Self.htmlEscape(marker.values[i]) : marker.values[i]
+            case .value(let i, let escaped): out += escaped ? Escape.html(marker.values[i]) : marker.values[i]
             }
         }
         return .some(out)
@@ -398,37 +398,5 @@ final class TemplateSkeletons: @unchecked Sendable {
             if functions.isEmpty || !functions.allSatisfy(allowed.contains) { return false }
         }
         return true
-    }
-
-    private static let escapes: [Character: String] = ["<": "&lt;", ">": "&gt;", "&": "&amp;", "\"": "&quot;", "'": "&#39;"]
-
-    /// swift-mustache's HTML escape (String.htmlEscape, Character by Character), over bytes when
-    /// the text is ASCII (where a Character is a byte, or the CR LF pair, which is not escaped).
-    static func htmlEscape(_ s: String) -> String {
-        var bytes = s
-        let ascii = bytes.withUTF8 { b in b.allSatisfy { $0 < 0x80 } }
-        if ascii {
-            let b = s.utf8
-            guard b.contains(where: { $0 == 60 || $0 == 62 || $0 == 38 || $0 == 34 || $0 == 39 }) else { return s }
-            var out: [UInt8] = []
-            out.reserveCapacity(b.count + 16)
-            for c in b {
-                switch c {
-                case 60: out.append(contentsOf: "&lt;".utf8)
-                case 62: out.append(contentsOf: "&gt;".utf8)
-                case 38: out.append(contentsOf: "&amp;".utf8)
-                case 34: out.append(contentsOf: "&quot;".utf8)
-                case 39: out.append(contentsOf: "&#39;".utf8)
-                default: out.append(c)
-                }
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            if let r = escapes[c] { out += r } else { out.append(c) }
-        }
-        return out
     }
 }

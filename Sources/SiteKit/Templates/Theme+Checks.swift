@@ -81,7 +81,8 @@ extension Theme {
     /// the error, which is past the end of the file for a section never closed, and the next line
     /// for a tag never closed.
     static func syntaxError(_ error: MustacheTemplate.ParserError, in file: SourceFile) -> Diagnostic {
-        let parserPosition = bytePosition(line: error.context.lineNumber, characterColumn: error.context.columnNumber, in: file)
+        // The parser read the template below `Escape.mustachePragma`, one line long.
+        let parserPosition = bytePosition(line: error.context.lineNumber - 1, characterColumn: error.context.columnNumber, in: file)
         let (tags, complete) = Self.tags(in: file)
         let message = "template syntax error: \(describe(error.error))"
         guard let kind = error.error as? MustacheTemplate.Error else {
@@ -128,6 +129,74 @@ extension Theme {
         default:
             return .error("template.error", at: parserPosition, message)
         }
+    }
+
+    /// How deeply sections (`{{#…}}`, `{{^…}}`, `{{$…}}`, `{{<…}}`) may nest in one template.
+    /// swift-mustache parses (and renders) each level by recursion, and 3,000 levels overflow
+    /// its thread's stack; a real template nests a handful.
+    public static let maxSectionDepth = 100
+
+    /// `template.error` at the first section opened `maxSectionDepth` levels deep, or nil. Reads
+    /// tags as swift-mustache will, set-delimiter tags (`{{=<% %>=}}`) included, before it parses.
+    static func nestingTooDeep(_ file: SourceFile) -> Diagnostic? {
+        let bytes = Array(file.text.utf8)
+        var open = Array("{{".utf8), close = Array("}}".utf8)
+        var depth = 0
+        var line = 1, lineStart = 0
+        var i = 0
+        func starts(_ d: [UInt8], at k: Int) -> Bool {
+            k + d.count <= bytes.count && bytes[k..<(k + d.count)].elementsEqual(d)
+        }
+        while i < bytes.count {
+            if bytes[i] == 10 {
+                line += 1
+                lineStart = i + 1
+                i += 1
+                continue
+            }
+            guard starts(open, at: i) else {
+                i += 1
+                continue
+            }
+            let position = SourcePosition(file: file.displayPath, line: line, column: i - lineStart + 1)
+            var k = i + open.count
+            while k < bytes.count, bytes[k] == 32 || bytes[k] == 9 { k += 1 }
+            let sigil = k < bytes.count ? bytes[k] : 0
+            var end = k
+            while end < bytes.count, !starts(close, at: end) { end += 1 }
+            guard end < bytes.count else { return nil }  // never closed: the parser reports it
+            var next = end + close.count
+            if sigil == UInt8(ascii: "{"), next < bytes.count, bytes[next] == UInt8(ascii: "}") { next += 1 }
+            switch sigil {
+            case UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "<"):
+                depth += 1
+                if depth > maxSectionDepth {
+                    return .error(
+                        "template.error", at: position,
+                        "template syntax error: sections are nested more than \(maxSectionDepth) levels deep here",
+                        suggestion: "close some sections before opening new ones: a template may nest at most \(maxSectionDepth) sections")
+                }
+            case UInt8(ascii: "/"):
+                depth = max(0, depth - 1)
+            case UInt8(ascii: "="):
+                // `=<% %>=`: the new delimiters, separated by blanks.
+                var inner = Array(bytes[(k + 1)..<end])
+                if inner.last == UInt8(ascii: "=") { inner.removeLast() }
+                let parts = inner.split(whereSeparator: { $0 == 32 || $0 == 9 }).map(Array.init)
+                if parts.count == 2 {
+                    open = parts[0]
+                    close = parts[1]
+                }
+            default:
+                break
+            }
+            for j in i..<min(next, bytes.count) where bytes[j] == 10 {
+                line += 1
+                lineStart = j + 1
+            }
+            i = next
+        }
+        return nil
     }
 
     /// Sections (`{{#…}}`, `{{^…}}`, `{{$…}}`, `{{<…}}`) opened and not closed by the end of `tags`.

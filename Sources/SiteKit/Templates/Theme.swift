@@ -16,11 +16,17 @@ public struct Theme: Sendable {
     public static func load(_ templates: [SourceFile], readErrors: [Diagnostic] = []) -> (Theme, [Diagnostic]) {
         var theme = Theme()
         var diagnostics: [Diagnostic] = []
+        Escape.registerMustacheContentType
         for file in templates {
             let name = String(file.relativePath.dropLast(".mustache".count))
             theme.files[name] = file
+            if let tooDeep = Self.nestingTooDeep(file) {
+                diagnostics.append(tooDeep)
+                continue
+            }
             do {
-                let template = try MustacheTemplate(string: file.text)
+                // Every value is escaped by `Escape.html` (see `Escape.MustacheHTML`).
+                let template = try MustacheTemplate(string: Escape.mustachePragma + file.text)
                 theme.library.register(template, named: name)
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.append(syntaxError(error, in: file))

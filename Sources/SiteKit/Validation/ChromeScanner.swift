@@ -265,35 +265,39 @@ public enum ChromeScanner {
         "ndash": "–", "copy": "©", "hellip": "…", "rsquo": "’", "lsquo": "‘", "rdquo": "”", "ldquo": "“",
     ]
 
-    /// Character references: numeric ones and the common named ones.
+    /// Character references: numeric ones and the common named ones. Byte by byte (a `&` in one
+    /// grapheme cluster with the character before it is still a `&` to a browser; see `Escape`).
     static func decodeEntities(_ s: String) -> String {
-        var bytes = s
-        guard bytes.withUTF8({ $0.count > 0 && memchr($0.baseAddress!, 38, $0.count) != nil }) else { return s }
-        var out = ""
-        var rest = s[...]
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[rest.index(after: amp)...]
-            if let semi = after.prefix(12).firstIndex(of: ";") {
-                let name = String(after[..<semi])
+        var s = s
+        return s.withUTF8 { b -> String? in
+            guard b.count > 0, memchr(b.baseAddress!, 38, b.count) != nil else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var i = 0
+            while i < b.count {
+                guard b[i] == 38, let semi = (i + 1..<min(b.count, i + 13)).first(where: { b[$0] == 59 }) else {
+                    out.append(b[i])
+                    i += 1
+                    continue
+                }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<semi]), as: UTF8.self)
                 var replacement: String?
                 if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
                 } else if name.hasPrefix("#") {
-                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
                 } else {
                     replacement = namedEntities[name]
                 }
                 if let replacement {
-                    out += replacement
-                    rest = after[after.index(after: semi)...]
-                    continue
+                    out.append(contentsOf: replacement.utf8)
+                    i = semi + 1
+                } else {
+                    out.append(38)
+                    i += 1
                 }
             }
-            out += "&"
-            rest = after
-        }
-        out += rest
-        return out
+            return String(decoding: out, as: UTF8.self)
+        } ?? s
     }
 }

@@ -227,12 +227,25 @@ public struct LinkChecker: Sendable {
         if let template, let index = files.firstIndex(where: { $0.relativePath == template + ".mustache" }) {
             files.insert(files.remove(at: index), at: 0)
         }
-        if let settingsSource { files.append(settingsSource) }
         for file in files {
             if let position = Self.find(literal, in: file) { return position }
         }
+        if let settingsSource, let position = Self.find(literal, in: settingsSource) { return position }
+        // A value of the settings (a menu url, `help_url`) that YAML spells otherwise (with
+        // escapes such as `\t` or `\"`): at the value.
+        if let position = Self.position(ofValue: literal, in: settings.raw) { return position }
         if let template, let file = theme.files[template] { return SourcePosition(file: file.displayPath) }
         return SourcePosition(file: files.first?.displayPath ?? "theme")
+    }
+
+    /// Where a string scalar equal to `text` is written in `value`, depth first.
+    static func position(ofValue text: String, in value: YAMLValue) -> SourcePosition? {
+        switch value.kind {
+        case .string(let s): return s == text ? value.position : nil
+        case .array(let items): return items.lazy.compactMap { position(ofValue: text, in: $0) }.first
+        case .mapping(let entries): return entries.lazy.compactMap { position(ofValue: text, in: $0.value) }.first
+        default: return nil
+        }
     }
 
     static func find(_ literal: String, in file: SourceFile) -> SourcePosition? {
