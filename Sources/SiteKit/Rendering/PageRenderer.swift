@@ -42,6 +42,12 @@ public struct PageRenderer: Sendable {
                         "markdown.too-deep", at: at,
                         "the Markdown here nests more than \(MarkdownRenderer.maxDepth) levels deep (quotes, lists, emphasis or images inside each other); what is inside is left out",
                         suggestion: "nest fewer levels: each '>' or list marker at the start of a line opens one more; write \\> or \\- for the character itself"))
+            case .rawHTMLDropped(let html):
+                diagnostics.append(
+                    .warning(
+                        "markdown.raw-html-dropped", at: at,
+                        "the raw HTML '\(html)' is left out of the page: this site does not allow raw HTML",
+                        suggestion: "write it in Markdown, or set allow_raw_html: true in the site settings (content/_site.yaml) to publish it as written"))
             }
         }
         return RenderedPage(page: page, body: body, diagnostics: diagnostics, crisisTermInBody: CrisisDetector.anyTerm(in: body))
