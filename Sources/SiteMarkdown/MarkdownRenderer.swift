@@ -305,7 +305,8 @@ private struct TreeWalker {
                     let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
                     // The extension's autolinks (`https://…`, `www.…`) have no position.
                     let autolink = sourcePosition(of: node) == nil
-                    let position = isImage || autolink ? here : linkPosition(node, destination: destination, reported: here)
+                    var position = isImage || autolink ? here : linkPosition(node, destination: destination, reported: here)
+                    if !autolink, expansion == nil { position = Self.startOfLink(node, reported: position) }
                     links.append(
                         MarkdownLink(
                             kind: isImage ? .image : (autolink ? .autolink : .link),
@@ -321,6 +322,30 @@ private struct TreeWalker {
                 }
             }
         }
+    }
+
+    /// cmark-gfm gives a link or image the column of its `[` (or `!`) but the line of its `]`: a
+    /// link whose text spans lines would be reported on its last line. Its `[` is as many lines up
+    /// as there are line breaks in its text.
+    static func startOfLink(_ node: OpaquePointer, reported: LineColumn) -> LineColumn {
+        var breaks = 0
+        var stack: [OpaquePointer] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            stack.append(current)
+            child = cmark_node_next(current)
+        }
+        while let current = stack.popLast() {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { breaks += 1 }
+            var inner = cmark_node_first_child(current)
+            while let n = inner {
+                stack.append(n)
+                inner = cmark_node_next(n)
+            }
+        }
+        guard breaks > 0, reported.line - breaks >= 1 else { return reported }
+        return LineColumn(line: reported.line - breaks, column: reported.column)
     }
 
     /// Whether `node` (a link) is an angle autolink: its one child is text equal to its destination
