@@ -37,7 +37,8 @@ public enum MarkdownRenderer {
         _ source: String,
         options: MarkdownOptions = MarkdownOptions(),
         rewriteLink: (String) -> String = { $0 },
-        expandShortcode: (Shortcode) -> ShortcodeExpansion = { _ in .keep }
+        expandShortcode: (Shortcode) -> ShortcodeExpansion = { _ in .keep },
+        rewriteLinkWrittenIn: (@Sendable (String, String) -> String)? = nil
     ) -> RenderedMarkdown {
         _ = registration
         // Unsafe rendering: cmark's safe mode blanks `data:` URLs that the site may allow. Raw HTML
@@ -60,6 +61,7 @@ public enum MarkdownRenderer {
             withoutActuallyEscaping(expandShortcode) { expand in
                 var walker = TreeWalker(
                     source: source, options: options, rewriteLink: rewrite, expandShortcode: expand, cmarkOptions: cmarkOptions)
+                walker.rewriteLinkWrittenIn = rewriteLinkWrittenIn
                 walker.problems = cutTooDeep(document, depthOfRoot: 0).map { MarkdownProblem(kind: .tooDeep, position: $0) }
                 walker.walk(document)
                 return RenderedMarkdown(
@@ -161,6 +163,8 @@ private struct TreeWalker {
     // The closures live only as long as one render (see `withoutActuallyEscaping` above).
     let rewriteLink: (String) -> String
     let expandShortcode: (Shortcode) -> ShortcodeExpansion
+    /// Rewrites a link written in another file's folder (a shared list's), when that matters.
+    var rewriteLinkWrittenIn: (@Sendable (String, String) -> String)?
     let cmarkOptions: Int32
     let options: MarkdownOptions
     let source: String
@@ -177,6 +181,8 @@ private struct TreeWalker {
         var position: LineColumn
         /// Whether their text is prose for the checks (a shared list) or made from data (the price table).
         var collectsText: Bool
+        /// The folder (below `content/`) their relative links are read from, when not the page's.
+        var linkDirectory: String? = nil
     }
     private var expansion: Expansion?
 
@@ -299,7 +305,7 @@ private struct TreeWalker {
                     visibleText.append(32)
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                     let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                    let rewritten = rewriteLink(destination)
+                    let rewritten = expansion?.linkDirectory.flatMap { dir in rewriteLinkWrittenIn.map { $0(destination, dir) } } ?? rewriteLink(destination)
                     let written = Self.runsCode(rewritten, allowed: options.allowedSchemes) ? "" : rewritten
                     if written != destination { cmark_node_set_url(node, written) }
                     let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
@@ -406,7 +412,7 @@ private struct TreeWalker {
             shortcodes.append(shortcode)
             switch expandShortcode(shortcode) {
             case .text(let replacement): output += replacement
-            case .markdown, .generatedMarkdown, .keep: output += String(text.utf8[match.range])!
+            case .markdown, .generatedMarkdown, .markdownWrittenIn, .keep: output += String(text.utf8[match.range])!
             }
             cursor = match.range.upperBound
         }
@@ -450,6 +456,8 @@ private struct TreeWalker {
             (markdown, expansion) = (text, Expansion(position: at, collectsText: true))
         case .generatedMarkdown(let text):
             (markdown, expansion) = (text, Expansion(position: at, collectsText: false))
+        case .markdownWrittenIn(let text, let directory):
+            (markdown, expansion) = (text, Expansion(position: at, collectsText: true, linkDirectory: directory))
         }
         let (parser, fragment) = MarkdownRenderer.parse(markdown, cmarkOptions: cmarkOptions)
         // The fragment's blocks take the paragraph's place, so they nest as deeply as it does.

@@ -107,6 +107,9 @@ public enum ShortcodeExpansion: Sendable, Hashable {
     /// Like `markdown`, for Markdown made from the site's data (the price table): its links are
     /// rewritten and checked, but its text is not read as prose (its amounts are the prices).
     case generatedMarkdown(String)
+    /// Like `markdown`, for Markdown written in another file (a shared list declared in another
+    /// page): its relative links are read from `directory`, that file's folder below `content/`.
+    case markdownWrittenIn(String, directory: String)
     /// Leave the shortcode as written (an error has been reported).
     case keep
 }

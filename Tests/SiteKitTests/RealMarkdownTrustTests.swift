@@ -206,3 +206,21 @@ import Testing
         #expect(site.build().lines == ["content/index.md:5:1: error: link.missing-fragment", "content/index.md:7:1: error: link.missing-fragment"])
     }
 }
+
+@Suite struct SharedListLinkTests {
+    @Test func aSharedListsRelativeLinksAreReadFromTheFolderOfThePageThatDeclaresIt() throws {
+        let site = try TestSite([
+            "content/conditions/contra.md": page("Contra", "{{list warnings}}\n", extra: "lists:\n  warnings:\n    - \"![A chart](img/chart.png) and [the FAQ](../faq.md)\"\n"),
+            "content/conditions/img/chart.png": "PNG",
+            "content/faq.md": page("FAQ"),
+            "content/index.md": page("Home", "{{list warnings}}\n"),
+        ])
+        defer { site.remove() }
+        let result = site.build()
+        #expect(result.errors.isEmpty, "\(result.lines)")
+        for file in ["index.html", "conditions/contra/index.html"] {
+            let html = try #require(site.html(result, file))
+            #expect(html.contains(#"<img src="/conditions/img/chart.png" alt="A chart" /> and <a href="/faq/">the FAQ</a>"#), "\(file)")
+        }
+    }
+}

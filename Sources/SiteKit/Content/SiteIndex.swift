@@ -61,6 +61,11 @@ public struct SiteIndex: Sendable {
     /// as written, to be read as a URL relative to the page's address. Works on unicode scalars and bytes: a '#' or '/'
     /// merged with a combining mark into one Character is still a '#' or '/' to a browser.
     public func rewriteSourceLink(_ destination: String, from page: Page) -> String {
+        rewriteSourceLink(destination, fromSourceDirectory: page.sourceDirectory)
+    }
+
+    /// The same, for a link written in a file in `directory` (below `content/`): a shared list's.
+    public func rewriteSourceLink(_ destination: String, fromSourceDirectory directory: String) -> String {
         guard !destination.isEmpty, !LinkResolver.hasScheme(destination) else { return destination }
         var path = destination
         var fragment = ""
@@ -69,12 +74,12 @@ public struct SiteIndex: Sendable {
             path = String(destination.unicodeScalars[..<hash])
         }
         guard LinkResolver.hasSuffixIgnoringASCIICase(path, ".md") else {
-            return resolveFile(destination, fromSourceDirectory: page.sourceDirectory)?.url ?? destination
+            return resolveFile(destination, fromSourceDirectory: directory)?.url ?? destination
         }
         let decoded = path.removingPercentEncoding ?? path
         let rooted = decoded.utf8.first == UInt8(ascii: "/")
         let relative = rooted ? String(decoding: decoded.utf8.dropFirst(), as: UTF8.self) : decoded
-        guard let resolved = LinkResolver.normalize(path: relative, base: rooted ? "" : page.sourceDirectory),
+        guard let resolved = LinkResolver.normalize(path: relative, base: rooted ? "" : directory),
             let url = self.page(source: resolved)?.url ?? draftURLs[resolved]
         else { return destination }
         return url + fragment

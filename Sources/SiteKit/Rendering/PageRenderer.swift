@@ -32,7 +32,8 @@ public struct PageRenderer: Sendable {
         let body = MarkdownRenderer.render(
             page.body, options: options,
             rewriteLink: { index.rewriteSourceLink($0, from: page) },
-            expandShortcode: { shortcodes.expand($0, file: file, diagnostics: &diagnostics) })
+            expandShortcode: { shortcodes.expand($0, file: file, diagnostics: &diagnostics) },
+            rewriteLinkWrittenIn: { [index] in index.rewriteSourceLink($0, fromSourceDirectory: $1) })
         for problem in body.problems {
             let at = SourcePosition(file: file, line: problem.position.line, column: problem.position.column)
             switch problem.kind {
