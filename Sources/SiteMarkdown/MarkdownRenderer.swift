@@ -37,7 +37,8 @@ public enum MarkdownRenderer {
         _ source: String,
         options: MarkdownOptions = MarkdownOptions(),
         rewriteLink: (String) -> String = { $0 },
-        expandShortcode: (Shortcode) -> ShortcodeExpansion = { _ in .keep }
+        expandShortcode: (Shortcode) -> ShortcodeExpansion = { _ in .keep },
+        rewriteLinkWrittenIn: (@Sendable (String, String) -> String)? = nil
     ) -> RenderedMarkdown {
         _ = registration
         // Unsafe rendering: cmark's safe mode blanks `data:` URLs that the site may allow. Raw HTML
@@ -60,6 +61,7 @@ public enum MarkdownRenderer {
             withoutActuallyEscaping(expandShortcode) { expand in
                 var walker = TreeWalker(
                     source: source, options: options, rewriteLink: rewrite, expandShortcode: expand, cmarkOptions: cmarkOptions)
+                walker.rewriteLinkWrittenIn = rewriteLinkWrittenIn
                 walker.problems = cutTooDeep(document, depthOfRoot: 0).map { MarkdownProblem(kind: .tooDeep, position: $0) }
                 walker.walk(document)
                 return RenderedMarkdown(
@@ -161,6 +163,8 @@ private struct TreeWalker {
     // The closures live only as long as one render (see `withoutActuallyEscaping` above).
     let rewriteLink: (String) -> String
     let expandShortcode: (Shortcode) -> ShortcodeExpansion
+    /// Rewrites a link written in another file's folder (a shared list's), when that matters.
+    var rewriteLinkWrittenIn: (@Sendable (String, String) -> String)?
     let cmarkOptions: Int32
     let options: MarkdownOptions
     let source: String
@@ -177,12 +181,15 @@ private struct TreeWalker {
         var position: LineColumn
         /// Whether their text is prose for the checks (a shared list) or made from data (the price table).
         var collectsText: Bool
+        /// The folder (below `content/`) their relative links are read from, when not the page's.
+        var linkDirectory: String? = nil
     }
     private var expansion: Expansion?
 
     /// The text block being collected, and its runs.
     private var blockText = ""
     private var blockRuns: [(offset: Int, position: LineColumn)] = []
+    private var blockNotProse: [Range<Int>] = []
     /// The text a reader sees in the block being collected (shortcodes expanded, alt texts
     /// included, breaks as spaces): heading ids and link texts are cut from it.
     private var visibleText: [UInt8] = []
@@ -208,6 +215,8 @@ private struct TreeWalker {
         self.rewriteLink = rewriteLink
         self.expandShortcode = expandShortcode
         self.cmarkOptions = cmarkOptions
+        // Sorted: the order of a set differs between runs, the ids must not.
+        for id in options.reservedIDs.sorted() { slugger.reserve(id) }
     }
 
     // MARK: Blocks
@@ -248,24 +257,26 @@ private struct TreeWalker {
 
     // MARK: Text blocks and inlines
 
-    private mutating func collectText(of node: OpaquePointer, kind: TextBlock.Kind) {
+    private mutating func collectText(of node: OpaquePointer, kind: TextBlock.Kind, at given: LineColumn? = nil) {
         blockText = ""
         blockRuns = []
+        blockNotProse = []
         visibleText = []
-        let fallback = position(of: node) ?? LineColumn(line: 1, column: 1)
+        let fallback = given ?? position(of: node) ?? LineColumn(line: 1, column: 1)
         autolinkCursor = (0, 0)
         walkInlines(node, fallback: fallback)
         guard expansion?.collectsText ?? true else { return }
         if blockText.utf8.contains(where: { $0 != 32 && $0 != 9 }) {
-            textBlocks.append(TextBlock(kind: kind, text: blockText, runs: blockRuns, fixedPosition: expansion != nil))
+            textBlocks.append(TextBlock(kind: kind, text: blockText, runs: blockRuns, fixedPosition: expansion != nil, notProse: blockNotProse))
         }
     }
 
     private enum InlineStep {
         /// Visit a node; `fallback` is the position of the nearest enclosing node that has one.
         case enter(OpaquePointer, fallback: LineColumn)
-        /// A link's children are done: its text is the visible text from `textStart` on.
-        case exitLink(index: Int, textStart: Int)
+        /// A link's children are done: its text is the visible text from `textStart` on; an
+        /// autolink's text (a URL) is not prose from `proseStart` in the block's text.
+        case exitLink(index: Int, textStart: Int, proseStart: Int?)
     }
 
     /// Visits the inlines under `parent` in document order.
@@ -274,9 +285,10 @@ private struct TreeWalker {
         pushChildren(of: parent, fallback: fallback, on: &stack)
         while let step = stack.popLast() {
             switch step {
-            case .exitLink(let index, let start):
+            case .exitLink(let index, let start, let proseStart):
                 let end = min(visibleText.count, start + Self.maxLinkText)
                 links[index].text = String(decoding: visibleText[start..<end], as: UTF8.self)
+                if let proseStart, blockText.utf8.count > proseStart { blockNotProse.append(proseStart..<blockText.utf8.count) }
             case .enter(let node, let fallback):
                 let here = position(of: node) ?? fallback
                 switch cmark_node_get_type(node) {
@@ -284,25 +296,30 @@ private struct TreeWalker {
                     handleText(node, at: here)
                 case CMARK_NODE_CODE:
                     let code = literal(node)
+                    let start = blockText.utf8.count
                     appendRun(code, at: here)
+                    if !code.isEmpty { blockNotProse.append(start..<blockText.utf8.count) }
                     visibleText.append(contentsOf: code.utf8)
                 case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                     blockText += " "
                     visibleText.append(32)
                 case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                     let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                    let rewritten = rewriteLink(destination)
+                    let rewritten = expansion?.linkDirectory.flatMap { dir in rewriteLinkWrittenIn.map { $0(destination, dir) } } ?? rewriteLink(destination)
                     let written = Self.runsCode(rewritten, allowed: options.allowedSchemes) ? "" : rewritten
                     if written != destination { cmark_node_set_url(node, written) }
                     let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
                     // The extension's autolinks (`https://…`, `www.…`) have no position.
                     let autolink = sourcePosition(of: node) == nil
+                    var position = isImage || autolink ? here : linkPosition(node, destination: destination, reported: here)
+                    if !autolink, expansion == nil { position = Self.startOfLink(node, reported: position) }
                     links.append(
                         MarkdownLink(
                             kind: isImage ? .image : (autolink ? .autolink : .link),
-                            destination: destination, renderedDestination: rewritten,
-                            text: "", position: isImage || autolink ? here : linkPosition(node, destination: destination, reported: here)))
-                    stack.append(.exitLink(index: links.count - 1, textStart: visibleText.count))
+                            destination: destination, renderedDestination: rewritten, text: "", position: position))
+                    // A link whose text is its URL (`<https://…>`, `https://…`) shows a URL, not prose.
+                    let showsURL = autolink || Self.isAngleAutolink(node, destination: destination)
+                    stack.append(.exitLink(index: links.count - 1, textStart: visibleText.count, proseStart: showsURL ? blockText.utf8.count : nil))
                     pushChildren(of: node, fallback: here, on: &stack)
                 case CMARK_NODE_HTML_INLINE:
                     handleRawHTML(node)
@@ -311,6 +328,38 @@ private struct TreeWalker {
                 }
             }
         }
+    }
+
+    /// cmark-gfm gives a link or image the column of its `[` (or `!`) but the line of its `]`: a
+    /// link whose text spans lines would be reported on its last line. Its `[` is as many lines up
+    /// as there are line breaks in its text.
+    static func startOfLink(_ node: OpaquePointer, reported: LineColumn) -> LineColumn {
+        var breaks = 0
+        var stack: [OpaquePointer] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            stack.append(current)
+            child = cmark_node_next(current)
+        }
+        while let current = stack.popLast() {
+            let type = cmark_node_get_type(current)
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { breaks += 1 }
+            var inner = cmark_node_first_child(current)
+            while let n = inner {
+                stack.append(n)
+                inner = cmark_node_next(n)
+            }
+        }
+        guard breaks > 0, reported.line - breaks >= 1 else { return reported }
+        return LineColumn(line: reported.line - breaks, column: reported.column)
+    }
+
+    /// Whether `node` (a link) is an angle autolink: its one child is text equal to its destination
+    /// (without `mailto:` for an address).
+    static func isAngleAutolink(_ node: OpaquePointer, destination: String) -> Bool {
+        guard let first = cmark_node_first_child(node), cmark_node_next(first) == nil, cmark_node_get_type(first) == CMARK_NODE_TEXT else { return false }
+        let text = cmark_node_get_literal(first).map { String(cString: $0) } ?? ""
+        return destination == text || destination == "mailto:" + text
     }
 
     private func pushChildren(of node: OpaquePointer, fallback: LineColumn, on stack: inout [InlineStep]) {
@@ -363,7 +412,7 @@ private struct TreeWalker {
             shortcodes.append(shortcode)
             switch expandShortcode(shortcode) {
             case .text(let replacement): output += replacement
-            case .markdown, .generatedMarkdown, .keep: output += String(text.utf8[match.range])!
+            case .markdown, .generatedMarkdown, .markdownWrittenIn, .keep: output += String(text.utf8[match.range])!
             }
             cursor = match.range.upperBound
         }
@@ -407,6 +456,8 @@ private struct TreeWalker {
             (markdown, expansion) = (text, Expansion(position: at, collectsText: true))
         case .generatedMarkdown(let text):
             (markdown, expansion) = (text, Expansion(position: at, collectsText: false))
+        case .markdownWrittenIn(let text, let directory):
+            (markdown, expansion) = (text, Expansion(position: at, collectsText: true, linkDirectory: directory))
         }
         let (parser, fragment) = MarkdownRenderer.parse(markdown, cmarkOptions: cmarkOptions)
         // The fragment's blocks take the paragraph's place, so they nest as deeply as it does.
@@ -435,16 +486,64 @@ private struct TreeWalker {
     }
 
     /// HTML comments are notes for authors (and exemptions such as `<!-- ignore: price -->`):
-    /// they never reach the page, whatever the raw-HTML setting. Other raw HTML is replaced by
-    /// cmark's own placeholder unless the site allows it (the render itself is unsafe).
-    private func handleRawHTML(_ node: OpaquePointer) {
-        let isComment = literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--")
-        if isComment {
+    /// they never reach the page, whatever the raw-HTML setting. What is around them is kept as
+    /// GitHub shows it: `<!-- TODO --> This sentence.` (one HTML block to cmark) publishes the
+    /// sentence, as raw HTML when the site allows it, else as a paragraph of text. Other raw HTML
+    /// is replaced by cmark's placeholder unless the site allows it, with a warning at its
+    /// position (`markdown.raw-html-dropped`): nothing is left out silently.
+    private mutating func handleRawHTML(_ node: OpaquePointer) {
+        let html = literal(node)
+        let kept = html.contains("<!--") ? Self.removingComments(html) : html
+        let rest = kept.trimmingCharacters(in: .whitespacesAndNewlines)
+        if rest.isEmpty {
             cmark_node_unlink(node)
             cmark_node_free(node)
-        } else if !options.allowRawHTML {
-            cmark_node_set_literal(node, "<!-- raw HTML omitted -->")
+            return
         }
+        if options.allowRawHTML {
+            if kept != html { cmark_node_set_literal(node, kept) }
+            return
+        }
+        let at = position(of: node) ?? LineColumn(line: 1, column: 1)
+        if kept != html, !rest.contains("<"), cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK,
+            let paragraph = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, MarkdownRenderer.arena),
+            let text = cmark_node_new_with_mem(CMARK_NODE_TEXT, MarkdownRenderer.arena)
+        {
+            // Text beside a comment: a paragraph of that text, read by the checks like any other.
+            cmark_node_set_literal(text, rest)
+            cmark_node_append_child(paragraph, text)
+            cmark_node_insert_before(node, paragraph)
+            cmark_node_unlink(node)
+            cmark_node_free(node)
+            collectText(of: paragraph, kind: .paragraph, at: Self.position(of: rest, in: html, startingAt: at))
+            return
+        }
+        cmark_node_set_literal(node, "<!-- raw HTML omitted -->")
+        // A closing tag is named by its opening tag's warning.
+        if rest.hasPrefix("</") { return }
+        let shown = rest.split(whereSeparator: \.isNewline).first.map(String.init) ?? rest
+        problems.append(MarkdownProblem(kind: .rawHTMLDropped(shown.count > 60 ? String(shown.prefix(60)) + "…" : shown), position: at))
+    }
+
+    /// Where `part` (found in `text`, which starts at `start`) starts in the source.
+    static func position(of part: String, in text: String, startingAt start: LineColumn) -> LineColumn {
+        guard let range = text.range(of: part) else { return start }
+        let before = text.utf8[..<range.lowerBound]
+        guard let newline = before.lastIndex(of: 10) else { return LineColumn(line: start.line, column: start.column + before.count) }
+        let lines = before.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        return LineColumn(line: start.line + lines, column: before.distance(from: newline, to: before.endIndex))
+    }
+
+    /// `html` without its `<!-- … -->` comments (an unclosed one runs to the end).
+    static func removingComments(_ html: String) -> String {
+        var out = ""
+        var rest = Substring(html)
+        while let open = rest.range(of: "<!--") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
     }
 
     // MARK: Headings
@@ -454,8 +553,10 @@ private struct TreeWalker {
     /// the visible text just collected.
     private mutating func giveHeadingAnID(_ heading: OpaquePointer) {
         let level = Int(cmark_node_get_heading_level(heading))
-        let text = Trimming.spaces(String(decoding: visibleText, as: UTF8.self))
-        let id = slugger.unique(text)
+        let visible = String(decoding: visibleText, as: UTF8.self)
+        let text = Trimming.spaces(visible)
+        // The id from the text untrimmed, as GitHub makes it (`# &#x20;a` is `-a`).
+        let id = slugger.unique(visible)
         headings.append(
             MarkdownHeading(
                 level: level, text: text, id: id,

@@ -47,12 +47,18 @@ public struct TextBlock: Sendable, Hashable {
     /// True for text that a block shortcode inserted (a `{{list ID}}`): it is not in the page's
     /// source, so every offset is at its run's position (the shortcode's), not columns after it.
     public var fixedPosition: Bool
+    /// UTF-8 ranges of `text` that a visitor does not read as prose: inline code and URLs shown
+    /// as links (autolinks). Checks of amounts skip them (`$1` in `` `$1` `` is no price).
+    public var notProse: [Range<Int>]
 
-    public init(kind: Kind, text: String, runs: [(offset: Int, position: LineColumn)], fixedPosition: Bool = false) {
+    public init(
+        kind: Kind, text: String, runs: [(offset: Int, position: LineColumn)], fixedPosition: Bool = false, notProse: [Range<Int>] = []
+    ) {
         self.kind = kind
         self.text = text
         self.runs = runs
         self.fixedPosition = fixedPosition
+        self.notProse = notProse
     }
 
     /// The source position of the byte at `utf8Offset` in `text`.
@@ -101,6 +107,9 @@ public enum ShortcodeExpansion: Sendable, Hashable {
     /// Like `markdown`, for Markdown made from the site's data (the price table): its links are
     /// rewritten and checked, but its text is not read as prose (its amounts are the prices).
     case generatedMarkdown(String)
+    /// Like `markdown`, for Markdown written in another file (a shared list declared in another
+    /// page): its relative links are read from `directory`, that file's folder below `content/`.
+    case markdownWrittenIn(String, directory: String)
     /// Leave the shortcode as written (an error has been reported).
     case keep
 }
@@ -114,10 +123,14 @@ public struct MarkdownOptions: Sendable, Hashable {
     /// URLs (but images of common types) are written blank, as cmark's safe mode does, and are
     /// reported by the link check.
     public var allowedSchemes: Set<String>
+    /// Ids the page already has before its headings are numbered (those the theme writes, such as
+    /// `main`): a heading never gets one of them (`## Main` is `main-1`).
+    public var reservedIDs: Set<String>
 
-    public init(allowRawHTML: Bool = false, allowedSchemes: Set<String> = []) {
+    public init(allowRawHTML: Bool = false, allowedSchemes: Set<String> = [], reservedIDs: Set<String> = []) {
         self.allowRawHTML = allowRawHTML
         self.allowedSchemes = Set(allowedSchemes.map { $0.lowercased() })
+        self.reservedIDs = reservedIDs
     }
 }
 
@@ -126,6 +139,8 @@ public struct MarkdownProblem: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// Blocks or inlines nested deeper than `MarkdownRenderer.maxDepth`: the deeper part is left out.
         case tooDeep
+        /// Raw HTML left out because the site does not allow it: its start, as written.
+        case rawHTMLDropped(String)
     }
     public var kind: Kind
     /// Where the part left out starts (or the shortcode that inserted it).

@@ -1,14 +1,24 @@
 import Foundation
 
-/// Makes GitHub-style heading ids, unique within one page.
+/// Makes GitHub's heading ids, unique within one page: what github-slugger (the npm package that
+/// reproduces github.com's ids) gives, class by class.
 ///
-/// The rules follow GitHub (and Hugo's `github` anchor style): lowercase, keep letters, digits,
-/// `-` and `_`, turn spaces into `-`, drop every other character. A repeated slug gets `-1`,
-/// `-2`, …; a suffix that would collide with an id already given is skipped. A heading that
-/// leaves nothing (`## ???`, an emoji) gets `section` (then `section-1`, …): an empty id is
-/// invalid HTML and no `#link` can name it.
+/// The text is lowercased (full Unicode mapping, as JavaScript's `toLowerCase`), then every scalar
+/// is dropped whose general category is Other_Number, any punctuation but Connector_Punctuation,
+/// any Symbol, Control, Private_Use, Format, Unassigned or Separator, unless it is Alphabetic or is
+/// `-` or the space; each space then becomes `-`. Letters, marks, decimal and letter numbers and
+/// connector punctuation (`_`, `‿`) are kept, and nothing is trimmed (`# &#x20;a` gives `-a`).
+///
+/// A repeated slug gets `-1`, `-2`, … as github-slugger numbers them: each base remembers the
+/// last suffix it handed out, so the next repeat starts there (8,000 equal headings are 8,000
+/// probes, not 32 million); a suffix that is already taken is skipped. A heading that leaves
+/// nothing (`## ???`, an emoji) gets `section` (then `section-1`, …): an empty id is invalid
+/// HTML and no `#link` can name it (GitHub gives it no usable anchor either).
 public struct Slugger: Sendable {
-    private var used: Set<String> = []
+    /// Every id handed out or reserved, with the last suffix given to it as a base.
+    private var occurrences: [String: Int] = [:]
+    /// How many candidate ids `unique` has looked up: for the test that repeats stay linear.
+    private(set) var probes = 0
 
     public init() {}
 
@@ -23,7 +33,7 @@ public struct Slugger: Sendable {
                     bytes.append(byte + 32)
                 } else if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == 45 || byte == 95 {
                     bytes.append(byte)
-                } else if byte == 32 || byte == 9 || byte == 10 {
+                } else if byte == 32 {
                     bytes.append(45)
                 }
             }
@@ -32,33 +42,33 @@ public struct Slugger: Sendable {
         return slugByScalars(text)
     }
 
-    /// `slug`, scalar by scalar: any text.
+    /// `slug`, scalar by scalar: any text. Lowercased first, then filtered, as github-slugger does.
     static func slugByScalars(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            // ASCII without Unicode property lookups (they were 4% of a build): letters are
-            // alphabetic, digits are the only numeric characters, nothing else is kept.
-            if scalar.isASCII, let byte = UInt8(exactly: scalar.value), byte != 32, byte != 9, byte != 10, byte != 45, byte != 95 {
-                if byte >= 65 && byte <= 90 {
-                    out.unicodeScalars.append(Unicode.Scalar(byte + 32))
-                } else if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) {
-                    out.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            if scalar == " " || scalar == "\t" || scalar == "\n" {
+        var out = String.UnicodeScalarView()
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == " " {
                 out.append("-")
-            } else if scalar == "-" || scalar == "_" {
-                out.unicodeScalars.append(scalar)
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                if scalar.properties.isMath { continue }
-                for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                    out.unicodeScalars.append(lower)
-                }
+            } else if isKept(scalar) {
+                out.append(scalar)
             }
         }
-        return out
+        return String(out)
+    }
+
+    /// Whether github-slugger keeps `scalar` (after lowercasing; the space is handled apart).
+    static func isKept(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "-" { return true }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .connectorPunctuation:
+            return true
+        case .surrogate:
+            return true  // never in a Swift string; kept by the regex too
+        default:
+            // Alphabetic scalars of the removed classes (circled letters, Ⓖ, are Other_Symbol).
+            return properties.isAlphabetic
+        }
     }
 
     /// The id given to a heading whose slug is empty.
@@ -68,19 +78,26 @@ public struct Slugger: Sendable {
     public mutating func unique(_ text: String) -> String {
         let slug = Self.slug(text)
         let base = slug.isEmpty ? Self.fallback : slug
-        if used.insert(base).inserted { return base }
-        var n = 1
-        while true {
-            let candidate = "\(base)-\(n)"
-            if used.insert(candidate).inserted { return candidate }
-            n += 1
+        var result = base
+        probes += 1
+        while occurrences[result] != nil {
+            let next = occurrences[base]! + 1
+            occurrences[base] = next
+            result = "\(base)-\(next)"
+            probes += 1
         }
+        occurrences[result] = 0
+        return result
     }
 
-    /// Marks `id` as taken (for ids given explicitly) so that no heading receives it.
+    /// Marks `id` as taken (for ids given explicitly, or written by the theme) so that no heading
+    /// receives it.
     public mutating func reserve(_ id: String) {
-        used.insert(id)
+        if occurrences[id] == nil { occurrences[id] = 0 }
     }
+
+    /// Whether `id` was handed out or reserved.
+    public func isTaken(_ id: String) -> Bool { occurrences[id] != nil }
 }
 
 /// Text trimming that gives what Foundation's `trimmingCharacters(in: .whitespaces)` gives,

@@ -183,7 +183,7 @@ import SiteMarkdown
         defer { off.remove() }
         let result = off.build()
         #expect(off.html(result, "index.html")?.contains("<div") == false)
-        #expect(result.lines == ["content/index.md:7:1: error: link.missing-fragment"])
+        #expect(result.lines == ["content/index.md:5:1: warning: markdown.raw-html-dropped", "content/index.md:7:1: error: link.missing-fragment"])
         let on = try TestSite(["content/index.md": page("Home", body), "content/_site.yaml": "allow_raw_html: true\n"])
         defer { on.remove() }
         let allowed = on.build()

@@ -359,6 +359,10 @@ public final class BuildCache: @unchecked Sendable {
             if info.hasSuppressions { suppressions.combine(info.serial) }
         }
         urlMap.combine(-1)
+        // Relative links to copied files are rewritten to the file's URL: which files exist is
+        // part of what a page's links resolve to.
+        for file in sources.staticFiles { urlMap.combine(file.outputPath) }
+        urlMap.combine(-2)
         for draft in drafts {
             urlMap.combine(draft.source.relativePath)
             urlMap.combine(draft.url)

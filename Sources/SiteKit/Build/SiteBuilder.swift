@@ -124,16 +124,17 @@ public struct SiteBuilder: Sendable {
             // The same URLs as last time: the index keeps the same pages.
             (pages, indexDiagnostics, builtIndex) = (reused.pages, reused.diagnostics, nil)
         } else {
-            let index = SiteIndex(pages: pages, drafts: drafts, diagnostics: &indexDiagnostics)
+            let index = SiteIndex(pages: pages, drafts: drafts, files: sources.staticFiles, diagnostics: &indexDiagnostics)
             cache?.rememberIndex(loaded: pages, drafts: drafts, kept: index.pages, diagnostics: indexDiagnostics)
             (pages, builtIndex) = (index.pages, index)
         }
         diagnostics.add(contentsOf: indexDiagnostics)
         // Made only when needed: the kept pages give the same index again, without diagnostics.
         let keptPages = pages
+        let staticFiles = sources.staticFiles
         let index = Lazy {
             var unused: [Diagnostic] = []
-            return builtIndex ?? SiteIndex(pages: keptPages, drafts: drafts, diagnostics: &unused)
+            return builtIndex ?? SiteIndex(pages: keptPages, drafts: drafts, files: staticFiles, diagnostics: &unused)
         }
         let site = cache?.prepare(pages: pages, drafts: drafts, sources: sources, options: options, images: images.digest)
         let (catalog, priceDiagnostics) = site.map { cache!.catalog(pages, site: $0) } ?? PriceCatalog.build(from: pages)
@@ -156,7 +157,7 @@ public struct SiteBuilder: Sendable {
         let makeWork = { () -> @Sendable (Page) -> AssembledPage in
             let renderer = PageRenderer(
                 index: index.value, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
-                options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
+                options: MarkdownOptions(allowRawHTML: settings.allowRawHTML, reservedIDs: theme.literalIDs))
             let assembler = makeAssembler()
             return { page in
                 let rendered = renderer.render(page)
@@ -186,7 +187,7 @@ public struct SiteBuilder: Sendable {
             // HTML: the peak of a large build.
             let renderer = PageRenderer(
                 index: index.value, shortcodes: ShortcodeExpander(prices: catalog, lists: lists, settings: settings),
-                options: MarkdownOptions(allowRawHTML: settings.allowRawHTML))
+                options: MarkdownOptions(allowRawHTML: settings.allowRawHTML, reservedIDs: theme.literalIDs))
             let assembler = makeAssembler()
             let checkRules = rules.pageChecker(today: options.today)
             let markdown = TakeOnce(pages.map { bodies[$0.source.relativePath] ?? "" })
@@ -350,7 +351,7 @@ public struct SiteBuilder: Sendable {
         let file = page.page.source.displayPath
         var result: [Diagnostic] = []
         for block in page.rendered.body.textBlocks {
-            let unit = PriceChecker.Unit(text: block.text, splitSentences: block.kind == .paragraph) { offset in
+            let unit = PriceChecker.Unit(text: block.text, splitSentences: block.kind == .paragraph, notProse: block.notProse) { offset in
                 let p = block.position(atUTF8Offset: offset)
                 return SourcePosition(file: file, line: p.line, column: p.column)
             }

@@ -5,6 +5,9 @@ public struct DataLists: Sendable {
         public var id: String
         public var items: [String]
         public var position: SourcePosition
+        /// The folder of the page that declares it (below `content/`): its items' relative links
+        /// are read from there, as the author sees them.
+        public var directory: String = ""
     }
 
     public private(set) var lists: [String: List] = [:]
@@ -35,7 +38,7 @@ public struct DataLists: Sendable {
                             suggestion: "declare it once and show it elsewhere with {{list \(entry.key)}}"))
                     continue
                 }
-                result.lists[entry.key] = List(id: entry.key, items: items, position: entry.keyPosition)
+                result.lists[entry.key] = List(id: entry.key, items: items, position: entry.keyPosition, directory: page.sourceDirectory)
             }
         }
         return (result, diagnostics)

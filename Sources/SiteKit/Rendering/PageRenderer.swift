@@ -32,7 +32,8 @@ public struct PageRenderer: Sendable {
         let body = MarkdownRenderer.render(
             page.body, options: options,
             rewriteLink: { index.rewriteSourceLink($0, from: page) },
-            expandShortcode: { shortcodes.expand($0, file: file, diagnostics: &diagnostics) })
+            expandShortcode: { shortcodes.expand($0, file: file, diagnostics: &diagnostics) },
+            rewriteLinkWrittenIn: { [index] in index.rewriteSourceLink($0, fromSourceDirectory: $1) })
         for problem in body.problems {
             let at = SourcePosition(file: file, line: problem.position.line, column: problem.position.column)
             switch problem.kind {
@@ -42,6 +43,12 @@ public struct PageRenderer: Sendable {
                         "markdown.too-deep", at: at,
                         "the Markdown here nests more than \(MarkdownRenderer.maxDepth) levels deep (quotes, lists, emphasis or images inside each other); what is inside is left out",
                         suggestion: "nest fewer levels: each '>' or list marker at the start of a line opens one more; write \\> or \\- for the character itself"))
+            case .rawHTMLDropped(let html):
+                diagnostics.append(
+                    .warning(
+                        "markdown.raw-html-dropped", at: at,
+                        "the raw HTML '\(html)' is left out of the page: this site does not allow raw HTML",
+                        suggestion: "write it in Markdown, or set allow_raw_html: true in the site settings (content/_site.yaml) to publish it as written"))
             }
         }
         return RenderedPage(page: page, body: body, diagnostics: diagnostics, crisisTermInBody: CrisisDetector.anyTerm(in: body))

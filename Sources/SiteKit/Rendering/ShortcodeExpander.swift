@@ -50,7 +50,7 @@ public struct ShortcodeExpander: Sendable {
                 return .keep
             }
             guard shortcode.standsAlone else { return misplaced(shortcode, at: at, &diagnostics) }
-            return .markdown(list.items.map { "- \($0)\n" }.joined())
+            return .markdownWrittenIn(list.items.map { "- \($0)\n" }.joined(), directory: list.directory)
         case "clinic":
             guard let value = settings.raw["clinic"]?[shortcode.argument] else {
                 let keys = settings.raw["clinic"]?.entries.map(\.key) ?? []

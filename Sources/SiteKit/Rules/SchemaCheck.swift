@@ -72,6 +72,11 @@ struct SchemaCheck {
         // Values have their types; keys are known.
         for entry in frontMatter.entries {
             guard let type = page.type.keys[entry.key] else {
+                // A page without a type may carry any key for its template (README: Front matter
+                // keys), but one a letter or two from a known key is most likely a typo.
+                if case .none = page.origin, schema.types(declaring: entry.key).isEmpty,
+                    Suggest.nearest(entry.key, in: Array(page.type.keys.keys)) == nil
+                { continue }
                 result.append(unknownKey(entry, on: page))
                 continue
             }
@@ -105,17 +110,25 @@ struct SchemaCheck {
 
     func unknownKey(_ entry: YAMLValue.Entry, on page: RulePage) -> Diagnostic {
         let known = page.type.keys.keys.sorted()
+        let file = schema.file ?? "content/_schemas.yaml"
         var message = "unknown front-matter key '\(entry.key)'"
+        if case .none = page.origin {} else {
+            message += ": the schema of type '\(page.type.name)' (\(page.originPhrase), declared in \(file)) does not list it"
+        }
         let suggestion: String
         let owners = schema.types(declaring: entry.key)
         if !owners.isEmpty {
-            message += ": it belongs to pages of type \(owners.map { "'\($0)'" }.joined(separator: " or ")), and this page is of type '\(page.type.name)'"
+            message = "unknown front-matter key '\(entry.key)': it belongs to pages of type \(owners.map { "'\($0)'" }.joined(separator: " or ")), and this page is of type '\(page.type.name)' (\(page.originPhrase))"
             suggestion = "remove it, or give the page the right type (type: \(owners[0]))"
         } else if let near = Suggest.nearest(entry.key, in: known) {
-            suggestion = "did you mean '\(near)'?"
+            if case .none = page.origin {
+                suggestion = "did you mean '\(near)'? (a key meant for the template as page.\(entry.key) may stay)"
+            } else {
+                suggestion = "did you mean '\(near)'? Or declare it in \(file) under types: \(page.type.name): optional: \(entry.key): text"
+            }
         } else {
-            suggestion = "a page of type '\(page.type.name)' may have: \(known.joined(separator: ", "))"
-                + "; declare other keys in \(schema.file ?? "content/_schemas.yaml")"
+            suggestion = "declare it in \(file) under types: \(page.type.name): optional: \(entry.key): text (or another key type); "
+                + "this type's keys are: \(known.joined(separator: ", "))"
         }
         return .warning("schema.unknown-key", at: entry.keyPosition, message, suggestion: suggestion)
     }

@@ -123,8 +123,83 @@ public struct PageAssembler: Sendable {
         if settings.allowRawHTML, rendered.body.html.contains(" id=") || rendered.body.html.contains(" name=") {
             result.rawBodyIDs = HTMLScanner.scan(rendered.body.html).ids
         }
+        diagnostics += Self.duplicateIDs(rendered, chromeIDs: result.chrome.ids, rawIDs: result.rawBodyIDs, template: theme.files[name]?.displayPath ?? name)
         result.diagnostics = diagnostics
         return result
+    }
+
+    /// Every id of a built page must be unique (a `#link` jumps to the first): the theme's ids,
+    /// then the headings' (which never take a literal id of the theme, see `Theme.literalIDs`),
+    /// then those of raw HTML. A repeat is an error where it was written.
+    static func duplicateIDs(_ rendered: RenderedPage, chromeIDs: [String], rawIDs: [String], template: String) -> [Diagnostic] {
+        var first: [String: String] = [:]
+        var diagnostics: [Diagnostic] = []
+        let file = rendered.page.source.displayPath
+        func duplicate(_ id: String, at position: SourcePosition, _ what: String) {
+            diagnostics.append(
+                .error(
+                    "html.duplicate-id", at: position, "\(what) gives the id '\(id)', which \(first[id]!) already has: a link to #\(id) would go to the first",
+                    suggestion: "choose another id"))
+        }
+        for id in chromeIDs {
+            if first[id] != nil {
+                duplicate(id, at: SourcePosition(file: template), "the template")
+            } else {
+                first[id] = "the theme's template (\(template))"
+            }
+        }
+        for heading in rendered.body.headings {
+            if first[heading.id] != nil {
+                duplicate(heading.id, at: SourcePosition(file: file, line: heading.position.line, column: heading.position.column), "this heading")
+            } else {
+                first[heading.id] = "the heading on line \(heading.position.line)"
+            }
+        }
+        // The body's HTML holds the headings' ids too: one of each is the heading's own.
+        var headingIDs: [String: Int] = [:]
+        for heading in rendered.body.headings { headingIDs[heading.id, default: 0] += 1 }
+        let rawIDs = rawIDs.filter { id in
+            guard let n = headingIDs[id], n > 0 else { return true }
+            headingIDs[id] = n - 1
+            return false
+        }
+        guard !rawIDs.isEmpty else { return diagnostics }
+        let source = Array(rendered.page.body.utf8)
+        var searchFrom: [String: Int] = [:]
+        for id in rawIDs {
+            let found = Self.rawIDPosition(id, in: source, from: searchFrom[id] ?? 0)
+            searchFrom[id] = found.map { $0.offset + 1 } ?? source.count
+            let at = found.map { SourcePosition(file: file, line: $0.line, column: $0.column) } ?? SourcePosition(file: file, line: 1, column: 1)
+            if first[id] != nil {
+                duplicate(id, at: at, "this raw HTML")
+            } else {
+                first[id] = "the raw HTML on line \(at.line)"
+            }
+        }
+        return diagnostics
+    }
+
+    /// Where the tag that writes `id="ID"` (or `'ID'`, unquoted, or `name=` of an anchor) starts,
+    /// at or after byte `from` of `source`: the byte offset of its `<`, line and column.
+    static func rawIDPosition(_ id: String, in source: [UInt8], from: Int) -> (offset: Int, line: Int, column: Int)? {
+        let needles = ["id=\"\(id)\"", "id='\(id)'", "id=\(id)", "name=\"\(id)\""].map { Array($0.utf8) }
+        var best: Int?
+        for needle in needles where needle.count <= source.count {
+            var i = from
+            while i + needle.count <= source.count {
+                if source[i] == needle[0], Array(source[i..<(i + needle.count)]) == needle, i == 0 || source[i - 1] <= 32 {
+                    best = min(best ?? i, i)
+                    break
+                }
+                i += 1
+            }
+        }
+        guard let hit = best else { return nil }
+        var tag = hit
+        while tag > 0, source[tag] != UInt8(ascii: "<") { tag -= 1 }
+        let line = source[..<tag].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+        let lineStart = source[..<tag].lastIndex(of: 10).map { $0 + 1 } ?? 0
+        return (hit, line, tag - lineStart + 1)
     }
 
     /// Reads the template's output around the body. The part after the body (help block, footer)

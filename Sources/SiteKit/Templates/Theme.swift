@@ -9,6 +9,18 @@ public struct Theme: Sendable {
 
     public var names: [String] { files.keys.sorted() }
 
+    /// The ids the templates write literally (`<main id="main">`), in any template or partial:
+    /// taken before a page's headings are numbered, so that `## Main` becomes `main-1` rather
+    /// than a second `main`. Ids made by a tag (`id="{{…}}"`) are not known before rendering;
+    /// the assembled page's duplicate-id check catches those.
+    public var literalIDs: Set<String> {
+        var ids = Set<String>()
+        for file in files.values {
+            for value in ChromeScanner.scan(file.text).ids where !value.contains("{{") { ids.insert(value) }
+        }
+        return ids
+    }
+
     public init() {}
 
     /// Parses and checks `templates`. `readErrors` are the diagnostics of reading the sources:

@@ -173,10 +173,35 @@ public struct LinkChecker: Sendable {
             var message = problem.message
             if link.destination != link.renderedDestination, problem.code != "link.missing-fragment" {
                 message += " (written as '\(link.destination)')"
+            } else if problem.code == "link.missing-asset" || problem.code == "link.missing-page" {
+                message += Self.triedReadings(of: link.destination, on: page.page)
             }
             diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion))
         }
         return diagnostics
+    }
+
+    /// For a relative link that named nothing: the two places it was looked for, the file beside
+    /// the page's `.md` file and the address relative to the page's URL (README: Links).
+    static func triedReadings(of destination: String, on page: Page) -> String {
+        guard let first = destination.unicodeScalars.first, first != "/", first != "#", first != "?",
+            !LinkResolver.hasScheme(destination)
+        else { return "" }
+        let scalars = destination.unicodeScalars
+        let end = scalars.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? scalars.endIndex
+        let path = String(scalars[..<end])
+        let decoded = path.removingPercentEncoding ?? path
+        guard !LinkResolver.hasSuffixIgnoringASCIICase(decoded, ".md") else { return "" }
+        let display = page.source.displayPath
+        let root = display.hasSuffix(page.source.relativePath) ? String(display.dropLast(page.source.relativePath.utf8.count)) : ""
+        var tried: [String] = []
+        if decoded.utf8.last != UInt8(ascii: "/"), let beside = LinkResolver.normalize(path: decoded, base: page.sourceDirectory) {
+            tried.append("the file \(root)\(beside), beside \(display)")
+        }
+        if case .local(let url, _) = LinkResolver.resolve(destination, from: page.url) {
+            tried.append("\(url), relative to the page's address \(page.url)")
+        }
+        return tried.isEmpty ? "" : " (looked for " + tried.joined(separator: ", and for ") + ")"
     }
 
     /// A broken link that the theme writes, found on one or more pages.

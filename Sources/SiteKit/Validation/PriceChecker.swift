@@ -36,6 +36,15 @@ public struct PriceChecker: Sendable {
         public var text: String
         public var splitSentences: Bool
         public var position: (Int) -> SourcePosition
+        /// UTF-8 ranges of `text` that are not prose (inline code, URLs): amounts there are not prices.
+        public var notProse: [Range<Int>] = []
+
+        public init(text: String, splitSentences: Bool, notProse: [Range<Int>] = [], position: @escaping (Int) -> SourcePosition) {
+            self.text = text
+            self.splitSentences = splitSentences
+            self.notProse = notProse
+            self.position = position
+        }
     }
 
     /// A priced item named in a sentence.
@@ -57,7 +66,10 @@ public struct PriceChecker: Sendable {
     /// Checks every amount of `unit`. Near-linear: sentence bounds are found once per unit and
     /// names once per sentence, so a paragraph with thousands of prices is checked at once.
     public func check(_ unit: Unit) -> [Diagnostic] {
-        let amounts = AmountScanner.scan(unit.text)
+        var amounts = AmountScanner.scan(unit.text)
+        if !unit.notProse.isEmpty {
+            amounts.removeAll { amount in unit.notProse.contains { $0.contains(amount.start) } }
+        }
         guard !amounts.isEmpty else { return [] }
         var diagnostics: [Diagnostic] = []
         let bytes = Array(unit.text.utf8)

@@ -163,7 +163,12 @@ import Testing
     @Test(.tags(.badInput)) func rawHTMLIsDroppedByDefault() throws {
         let (site, result) = try build(["content/index.md": page("Home", Self.rawHTML)])
         defer { site.remove() }
-        #expect(result.diagnostics.isEmpty)
+        // Each piece left out is a warning at its position (issue 14: nothing dropped silently).
+        #expect(result.lines == [
+            "content/index.md:5:8: warning: markdown.raw-html-dropped", "content/index.md:5:20: warning: markdown.raw-html-dropped",
+            "content/index.md:7:1: warning: markdown.raw-html-dropped", "content/index.md:9:1: warning: markdown.raw-html-dropped",
+            "content/index.md:11:1: warning: markdown.raw-html-dropped",
+        ])
         let html = try #require(site.html(result, "index.html"))
         for tag in ["<b>", "<span", "onclick", "<script", "<div class", "<iframe"] {
             #expect(!html.contains(tag), "raw HTML passed: \(tag)")
