@@ -16,7 +16,7 @@ import Glibc
 ///   `Limits.head` 431, both read in linear time and never kept beyond the limit;
 /// - a connection that has not sent a whole head within `Limits.headTimeout` of its first byte,
 ///   or sends nothing for `Limits.idleTimeout` between requests, is closed (408 when it had begun);
-///   writes that make no progress for `Limits.writeTimeout` end the connection;
+///   a write that has not finished within `Limits.writeTimeout` ends the connection (`Watchdog`);
 /// - at most `connectionBudget` connections are open at once (`Limits.connections`, and fewer
 ///   when the descriptor limit is low: running out of descriptors crashes libdispatch); the
 ///   others wait in the kernel's queue; `accept` failing anyway (EMFILE, ENFILE, ENOBUFS,
@@ -78,6 +78,7 @@ final class PreviewHTTPServer: Sendable {
     private let address: any SocketAddress
     private let handler: Handler
     private let state = Locked(State())
+    private let watchdog = Watchdog()
 
     private struct State {
         var listener: Socket?
@@ -125,6 +126,7 @@ final class PreviewHTTPServer: Sendable {
         let listener = try AsyncSocket(socket: socket, pool: pool)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pool.run() }
+            group.addTask { await self.watchdog.run() }
             group.addTask { await self.acceptLoop(listener, pool: pool) }
             // The first to end (cancelled) ends both.
             _ = try await group.next()
@@ -199,8 +201,12 @@ final class PreviewHTTPServer: Sendable {
     // MARK: One connection
 
     private func serve(_ socket: AsyncSocket) async {
-        defer { try? socket.close() }
-        let reader = HeadReader(limits: limits)
+        let id = watchdog.register(socket.socket.file.rawValue)
+        defer {
+            watchdog.remove(id)  // before the descriptor is closed (and its number reused)
+            try? socket.close()
+        }
+        let reader = HeadReader(limits: limits, watchdog: watchdog, id: id)
         var first = true
         while !Task.isCancelled {
             let head: HeadReader.Outcome
@@ -214,8 +220,8 @@ final class PreviewHTTPServer: Sendable {
             switch head {
             case .closed, .idle: return
             case .refused(let status, let message):
-                _ = try? await send(.text(status, message), on: socket, keepAlive: false)
-                await lingeringClose(socket)
+                _ = try? await send(.text(status, message), on: socket, id: id, keepAlive: false)
+                await lingeringClose(socket, id: id)
                 return
             case .request(let r): request = r
             }
@@ -231,7 +237,7 @@ final class PreviewHTTPServer: Sendable {
             let streaming: Bool
             if case .stream = response.body, !response.headOnly { streaming = true } else { streaming = false }
             do {
-                try await send(response, on: socket, keepAlive: keepAlive && !streaming)
+                try await send(response, on: socket, id: id, keepAlive: keepAlive && !streaming)
             } catch {
                 return
             }
@@ -242,21 +248,24 @@ final class PreviewHTTPServer: Sendable {
     /// After refusing a request whose bytes are still arriving: stops sending and reads what
     /// comes for a moment (at most a second and 4 MiB), so that closing does not reset the
     /// connection before the client has read the answer.
-    private func lingeringClose(_ socket: AsyncSocket) async {
+    private func lingeringClose(_ socket: AsyncSocket, id: Int) async {
         shutdown(socket.socket.file.rawValue, Int32(SHUT_WR))
-        let deadline = ContinuousClock.now + .seconds(1)
+        watchdog.set(id, deadline: .now + .seconds(1))
         var drained = 0
-        while drained < 4 << 20 {
-            let left = ContinuousClock.now.duration(to: deadline)
-            guard left > .zero, let bytes = try? await withTimeLimit(left, { try await socket.read(atMost: 64 * 1024) }), !bytes.isEmpty
-            else { return }
+        while drained < 4 << 20, !watchdog.expired(id) {
+            guard let bytes = try? await socket.read(atMost: 64 * 1024), !bytes.isEmpty else { return }
             drained += bytes.count
         }
     }
 
     /// Writes `response`; a streamed body is written as it comes, until the stream ends or a
     /// write fails (the page was closed).
-    private func send(_ response: Response, on socket: AsyncSocket, keepAlive: Bool) async throws {
+    private func send(_ response: Response, on socket: AsyncSocket, id: Int, keepAlive: Bool) async throws {
+        func write(_ data: Data) async throws {
+            watchdog.set(id, deadline: .now + limits.writeTimeout, writing: true)
+            defer { watchdog.set(id, deadline: nil) }
+            try await socket.write(data)
+        }
         var head = "HTTP/1.1 \(response.status) \(Self.phrase(response.status))\r\n"
         for (name, value) in response.headers where !["content-length", "connection", "transfer-encoding"].contains(name.lowercased()) {
             head += "\(name): \(value)\r\n"
@@ -267,28 +276,24 @@ final class PreviewHTTPServer: Sendable {
             head += keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
             var out = Data(head.utf8)
             if !response.headOnly { out.append(data) }
-            try await write(out, to: socket)
+            try await write(out)
         case .stream(let stream):
             if response.headOnly {
                 head += "Connection: close\r\n\r\n"
-                try await write(Data(head.utf8), to: socket)
+                try await write(Data(head.utf8))
                 return
             }
             head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-            try await write(Data(head.utf8), to: socket)
+            try await write(Data(head.utf8))
             for await piece in stream where !piece.isEmpty {
                 var chunk = Data(String(piece.count, radix: 16).utf8)
                 chunk.append(contentsOf: [13, 10])
                 chunk.append(piece)
                 chunk.append(contentsOf: [13, 10])
-                try await write(chunk, to: socket)
+                try await write(chunk)
             }
-            try await write(Data("0\r\n\r\n".utf8), to: socket)
+            try await write(Data("0\r\n\r\n".utf8))
         }
-    }
-
-    private func write(_ data: Data, to socket: AsyncSocket) async throws {
-        try await withTimeLimit(limits.writeTimeout) { try await socket.write(data) }
     }
 
     static func phrase(_ status: Int) -> String {
@@ -310,20 +315,63 @@ final class PreviewHTTPServer: Sendable {
     }
 }
 
-/// Thrown by `withTimeLimit` when the time is up.
-struct TimeLimitReached: Error {}
+/// The time limits of every connection, kept by one task that looks every 100 ms: a
+/// connection past its deadline has its socket shut down for reading (or, while writing, both
+/// ways), which wakes whatever waits on it. One sleeping task per read or write instead (a race
+/// with `Task.sleep`) kept every cancelled sleep's memory until its deadline: tens of MiB under
+/// `make load-test`.
+final class Watchdog: Sendable {
+    private struct Entry {
+        var fd: Int32
+        var deadline: ContinuousClock.Instant?
+        var writing = false
+        var expired = false
+    }
+    private struct Entries {
+        var byID: [Int: Entry] = [:]
+        var next = 0
+    }
+    private let entries = Locked(Entries())
 
-/// Runs `body`, cancelled after `limit` (then throws `TimeLimitReached`).
-func withTimeLimit<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
+    func register(_ fd: Int32) -> Int {
+        entries.withLock { e in
+            e.next += 1
+            e.byID[e.next] = Entry(fd: fd)
+            return e.next
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw TimeLimitReached() }
-        return value
+    }
+
+    /// Sets (or, with nil, clears) the connection's deadline.
+    func set(_ id: Int, deadline: ContinuousClock.Instant?, writing: Bool = false) {
+        entries.withLock { e in
+            guard var entry = e.byID[id], !entry.expired else { return }
+            entry.deadline = deadline
+            entry.writing = writing
+            e.byID[id] = entry
+        }
+    }
+
+    func expired(_ id: Int) -> Bool { entries.withLock { $0.byID[id]?.expired ?? false } }
+
+    /// Forgets the connection; called before its descriptor is closed, so that the sweep never
+    /// shuts down a descriptor number that another connection has been given since.
+    func remove(_ id: Int) { _ = entries.withLock { $0.byID.removeValue(forKey: id) } }
+
+    func sweep(now: ContinuousClock.Instant = .now) {
+        entries.withLock { e in
+            for (id, entry) in e.byID where !entry.expired {
+                guard let deadline = entry.deadline, deadline <= now else { continue }
+                e.byID[id]?.expired = true
+                shutdown(entry.fd, Int32(entry.writing ? SHUT_RDWR : SHUT_RD))
+            }
+        }
+    }
+
+    func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+            sweep()
+        }
     }
 }
 
@@ -341,11 +389,15 @@ final class HeadReader: @unchecked Sendable {
     }
 
     let limits: PreviewHTTPServer.Limits
+    let watchdog: Watchdog
+    let id: Int
     /// Bytes read and not yet used (one task at a time: the connection's).
     private var buffer: [UInt8] = []
 
-    init(limits: PreviewHTTPServer.Limits) {
+    init(limits: PreviewHTTPServer.Limits, watchdog: Watchdog = Watchdog(), id: Int = 0) {
         self.limits = limits
+        self.watchdog = watchdog
+        self.id = id
     }
 
     /// The next request head. `idle` bounds the wait for its first byte; once it has begun, the
@@ -369,24 +421,27 @@ final class HeadReader: @unchecked Sendable {
                 }
                 let head = Array(buffer[..<end])
                 buffer.removeFirst(end)
+                watchdog.set(id, deadline: nil)
                 return Self.parse(head)
             }
             scanned = buffer.count
             if buffer.count > limits.head {
                 return .refused(431, "431 Request Header Fields Too Large: the request head is longer than \(limits.head) bytes")
             }
-            let wait = deadline.map { ContinuousClock.now.duration(to: $0) } ?? idle
-            if wait <= .zero { return .refused(408, "408 Request Timeout: the request head did not arrive in time") }
+            watchdog.set(id, deadline: deadline ?? .now + idle)
             let bytes: [UInt8]
             do {
-                bytes = try await withTimeLimit(wait) { try await socket.read(atMost: 16 * 1024) }
-            } catch is TimeLimitReached {
-                if deadline == nil { return .idle }
-                return .refused(408, "408 Request Timeout: the request head did not arrive in time")
+                bytes = try await socket.read(atMost: 16 * 1024)
             } catch SocketError.disconnected {
+                bytes = []
+            }
+            if bytes.isEmpty || watchdog.expired(id) {
+                watchdog.set(id, deadline: nil)
+                if watchdog.expired(id) {
+                    return deadline == nil ? .idle : .refused(408, "408 Request Timeout: the request head did not arrive in time")
+                }
                 return .closed
             }
-            if bytes.isEmpty { return .closed }
             if deadline == nil { deadline = .now + limits.headTimeout }
             buffer.append(contentsOf: bytes)
         }
