@@ -46,6 +46,7 @@ bench: release
 ## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
 load-test: release
 	bash scripts/load-test.sh $(RELEASE_BIN)
+	python3 scripts/server-abuse-test.py $(RELEASE_BIN)
 
 clean:
 	rm -rf .build .build-* screenshots

@@ -47,7 +47,7 @@ let package = Package(
             name: "SiteServer",
             dependencies: [
                 "SiteKit",
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

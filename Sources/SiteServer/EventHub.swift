@@ -1,4 +1,3 @@
-import FlyingSocks
 import Foundation
 
 /// The open Server-Sent-Event connections, and the `reload` events sent to them.
@@ -70,34 +69,5 @@ final class EventHub: Sendable {
 
     static func reload(_ token: String) -> Data {
         Data("event: reload\ndata: \(token)\n\n".utf8)
-    }
-}
-
-/// An `AsyncStream` of byte chunks as FlyingFox's body sequence wants it; each event is sent as
-/// one HTTP chunk as soon as it is yielded.
-struct EventBytes: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    let stream: AsyncStream<Data>
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var base: AsyncStream<Data>.AsyncIterator
-        var pending: [UInt8] = []
-
-        mutating func next() async throws -> UInt8? {
-            guard let buffer = try await nextBuffer(suggested: 1) else { return nil }
-            return buffer.first
-        }
-
-        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
-            while pending.isEmpty {
-                guard let data = await base.next() else { return nil }
-                pending = Array(data)
-            }
-            let take = Swift.max(1, Swift.min(count, pending.count))
-            defer { pending.removeFirst(take) }
-            return Array(pending.prefix(take))
-        }
     }
 }

@@ -1,4 +1,3 @@
-import FlyingFox
 import FlyingSocks
 import Foundation
 import SiteKit
@@ -23,7 +22,7 @@ public final class PreviewServer: Sendable {
     private let buildQueue = DispatchQueue(label: "clinic-site.preview.build", qos: .userInitiated)
 
     private struct Running {
-        var http: HTTPServer?
+        var http: PreviewHTTPServer?
         var watcher: (any FileWatcher)?
         var tasks: [Task<Void, Never>] = []
         var url: URL?
@@ -90,16 +89,18 @@ public final class PreviewServer: Sendable {
 
         // Listen before the first build, so a port in use is reported at once; requests that
         // arrive meanwhile wait for the build (PreviewHandler).
-        let handler = PreviewHandler(router: router, state: state, hub: hub)
-        let http = HTTPServer(
-            config: HTTPServer.Configuration(address: address, timeout: 30, logger: .disabled), handler: handler)
+        let handler = PreviewHandler(router: router, state: state, hub: hub, hosts: AllowedHosts(host: configuration.host))
+        let portBox = Locked<UInt16>(0)
+        let http = PreviewHTTPServer(address: address) { request in
+            await handler.respond(request, port: portBox.current)
+        }
         let failure = Locked<(any Error)?>(nil)
         let serverTask = Task<Void, Never> {
             do { try await http.run() } catch { failure.withLock { $0 = error } }
         }
         // Wait until it listens, or has failed to (a port in use fails at once).
         let deadline = ContinuousClock.now + .seconds(10)
-        while await !http.isListening {
+        while http.port == nil {
             let failed = failure.current
             if failed != nil || ContinuousClock.now > deadline {
                 serverTask.cancel()
@@ -109,11 +110,8 @@ public final class PreviewServer: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
-        var port = configuration.port
-        switch await http.listeningAddress {
-        case .ip4(_, let p), .ip6(_, let p): port = p
-        default: break
-        }
+        let port = http.port ?? configuration.port
+        portBox.withLock { $0 = port }
         let url = Self.browserURL(host: configuration.host, port: port)
 
         let seenByFirstBuild = changeCount.current
@@ -136,7 +134,7 @@ public final class PreviewServer: Sendable {
 
     /// Stops watching, ends every live-reload connection and stops listening.
     public func stop() async {
-        let (http, watcher, tasks) = running.withLock { r -> (HTTPServer?, (any FileWatcher)?, [Task<Void, Never>]) in
+        let (http, watcher, tasks) = running.withLock { r -> (PreviewHTTPServer?, (any FileWatcher)?, [Task<Void, Never>]) in
             r.stopped = true
             defer {
                 r.http = nil
@@ -146,8 +144,11 @@ public final class PreviewServer: Sendable {
         }
         watcher?.stop()
         hub.close()
+        http?.stop()
         for task in tasks { task.cancel() }
-        await http?.stop(timeout: 1)
+        // The listening socket is closed as the server's task ends (at most a second's wait).
+        let deadline = ContinuousClock.now + .seconds(1)
+        while let http, http.isListening, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
     /// Reads and builds the site now (walking both folders), and tells open pages to reload when

@@ -7,8 +7,8 @@ import Foundation
 /// itself; the checks still refuse, rather than quietly normalize, every spelling of a way out
 /// (`..`, `%2e%2e`, an encoded `/` or `\`, NUL and other control bytes), so that a page that
 /// links with such a path is noticed, and so that the rule holds if the map ever changes.
-/// FlyingFox's own `request.path` has dot segments already removed, so this works on the raw
-/// target (`request.target.path()`).
+/// It works on the raw target as the client sent it (`PreviewHTTPServer.Request.path`), never a
+/// cleaned-up one (FlyingFox, used before, removed dot segments from its `request.path`).
 enum RequestPath {
     enum Outcome: Equatable {
         /// The decoded path below the site root, without the leading `/`; ends with `/` for a

@@ -107,6 +107,7 @@ final class EventStreamClient: @unchecked Sendable {
 final class TestSocket: @unchecked Sendable {
     private let fd: Int32
     private let closed = LockedBox(false)
+    var fdForTests: Int32 { fd }
 
     init(port: UInt16, timeout: Double) throws {
         #if canImport(Glibc)
@@ -167,4 +168,34 @@ final class TestSocket: @unchecked Sendable {
     }
 
     deinit { close() }
+}
+
+extension HTTPTestClient {
+    /// Sends `raw` exactly (a whole request, or a hostile one) and reads the answer until the
+    /// server closes the connection. A server that answers and closes before taking every byte
+    /// may reset the connection: what arrived before is still returned.
+    static func raw(port: UInt16, _ raw: [UInt8], timeout: Double = 30) async throws -> HTTPTestResponse {
+        let bytes = try await onThread { () -> [UInt8] in
+            let socket = try TestSocket(port: port, timeout: timeout)
+            defer { socket.close() }
+            try? socket.send(bytes: raw)
+            return (try? socket.readToEnd(deadline: Date().addingTimeInterval(timeout))) ?? []
+        }
+        return try parse(bytes, head: false)
+    }
+
+    static func raw(port: UInt16, _ text: String, timeout: Double = 30) async throws -> HTTPTestResponse {
+        try await raw(port: port, Array(text.utf8), timeout: timeout)
+    }
+}
+
+extension TestSocket {
+    func send(bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fdForTests, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw TestFailure("send failed: errno \(errno)") }
+            sent += n
+        }
+    }
 }
