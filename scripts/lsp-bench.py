@@ -28,7 +28,8 @@ BIN = ROOT / ".build" / "release" / "clinic-site"
 
 class Client:
     def __init__(self, args, cwd):
-        self.process = subprocess.Popen(args, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(args, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=None if os.environ.get("LSP_TIMINGS") else subprocess.DEVNULL)
         self.cond = threading.Condition()
         self.inbox = []
         threading.Thread(target=self.read, daemon=True).start()
@@ -78,7 +79,8 @@ def corpus(pages, work):
 
 
 def measure(site, edits, debounce):
-    client = Client([str(BIN), "lsp", "--debounce", str(debounce), "--today", "2026-11-24"], cwd=site)
+    args = [str(BIN), "lsp", "--debounce", str(debounce), "--today", "2026-11-24"]
+    client = Client(args + (["--timings"] if os.environ.get("LSP_TIMINGS") else []), cwd=site)
     client.send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"rootUri": site.as_uri(), "capabilities": {}}})
     client.wait(lambda m: m.get("id") == 1)
     client.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})

@@ -20,6 +20,8 @@ public final class LanguageServer: @unchecked Sendable {
         /// The workspace root when the client names none.
         public var defaultRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         public var parallel = true
+        /// Log the time of each check to standard error.
+        public var timings = false
 
         public init() {}
     }
@@ -304,11 +306,19 @@ public final class LanguageServer: @unchecked Sendable {
         let edited = Set((changed ?? Set(uris.keys)).filter { overlay[path: $0] != nil })
         let startedAt = generation
         let versions = documents.mapValues(\.version)
+        let timings = options.timings
         work.async {
+            let clock = ContinuousClock()
+            let began = clock.now
             let check = workspace.check(overlay: overlay, changed: changed)
+            let built = clock.now
             // Ranges and messages are worked out here, off the state queue, for the files whose
             // diagnostics or text changed only.
             let round = self.diagnosticsRound(check, overlay: overlay, changed: changed, workspace: workspace)
+            if timings {
+                let stages = check.result.timings.map { "\($0.stage) \(Int($0.seconds * 1000)) ms" }.joined(separator: ", ")
+                self.log("clinic-site lsp: check \(began.duration(to: built)) (\(stages)), diagnostics \(built.duration(to: clock.now)), \(round.changedPaths.count) files changed")
+            }
             self.state.async {
                 self.checking = false
                 self.unpublished.formUnion(round.changedPaths)

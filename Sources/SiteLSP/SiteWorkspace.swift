@@ -70,8 +70,15 @@ public final class SiteWorkspace: @unchecked Sendable {
         lastResult = result
         model = nil
         texts = nil
+        // The report is sorted by file: each run of one file is one entry.
         var byFile: [String: [Diagnostic]] = [:]
-        for diagnostic in result.diagnostics { byFile[absolutePath(diagnostic.position.file), default: []].append(diagnostic) }
+        var runStart = 0
+        let all = result.diagnostics
+        for i in 1...max(all.count, 1) where i == all.count || all[i].position.file != all[runStart].position.file {
+            guard runStart < all.count else { break }
+            byFile[absolutePath(all[runStart].position.file), default: []].append(contentsOf: all[runStart..<i])
+            runStart = i
+        }
         return Check(diagnostics: byFile, result: result, sources: read, incremental: incremental)
     }
 
