@@ -2,15 +2,16 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release/clinic-site
 
-.PHONY: site test deps release check unit-test browser-test screenshots bench clean load-test
+.PHONY: site test deps release check unit-test browser-test screenshots bench bench-lsp lsp-test clean load-test
 
 ## make site: install what is missing, build the clinic site into output/
 site: release
 	$(RELEASE_BIN) build
 
-## make test: install what is missing, run every test (Swift tests, the browser audit, serving under
-## load, then each fuzz target for 30 s); it stops at the first part that fails.
-test: unit-test browser-test load-test fuzz-smoke
+## make test: install what is missing, run every test (Swift tests, the language server driven by a
+## real LSP client, the browser audit, serving under load, then each fuzz target for 30 s); it stops
+## at the first part that fails.
+test: unit-test lsp-test browser-test load-test fuzz-smoke
 
 deps:
 	@bash scripts/install-deps.sh
@@ -39,9 +40,19 @@ screenshots: release
 	bash Tests/Browser/install-deps.sh
 	Tests/Browser/run-audit .build/browser-site --screenshots screenshots
 
+## make bench: build and check times against Hugo. The language server has its own:
+## make bench-lsp (didChange to publishDiagnostics on the 5,000-page corpus, docs/performance.md).
 bench: release
 	python3 scripts/bench.py
 	python3 scripts/image-bench.py
+
+bench-lsp: release
+	python3 scripts/lsp-bench.py
+
+## `clinic-site lsp` end to end with pytest-lsp (a real LSP client), and 1,000 malformed messages.
+lsp-test: release
+	python3 -m pip install --quiet --disable-pip-version-check pytest-lsp==1.0.1
+	cd Tests/LSP && CLINIC_SITE=$(CURDIR)/$(RELEASE_BIN) python3 -m pytest -q .
 
 ## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
 load-test: release

@@ -20,6 +20,8 @@ public final class LanguageServer: @unchecked Sendable {
         /// The workspace root when the client names none.
         public var defaultRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         public var parallel = true
+        /// Log the time of each check to standard error.
+        public var timings = false
 
         public init() {}
     }
@@ -48,8 +50,6 @@ public final class LanguageServer: @unchecked Sendable {
     private var generation = 0
     private var checking = false
     private var checkWanted = false
-    /// What was last published, by absolute path (to clear files whose diagnostics went away).
-    private var published: [String: [JSON]] = [:]
     /// The diagnostics behind the last publish, by absolute path, with their line's bytes.
     private var lastDiagnostics: [String: [(Diagnostic, LSPRange, [UInt8])]] = [:]
     /// Called once the server should exit, with the exit code.
@@ -301,18 +301,32 @@ public final class LanguageServer: @unchecked Sendable {
         needsFullRead = false
         pendingChanges = []
         let overlay = self.overlay
+        // Open documents edited since the last check are published even when nothing changed
+        // for them, so the editor knows the check of its version is done.
+        let edited = Set((changed ?? Set(uris.keys)).filter { overlay[path: $0] != nil })
         let startedAt = generation
         let versions = documents.mapValues(\.version)
+        let timings = options.timings
         work.async {
+            let clock = ContinuousClock()
+            let began = clock.now
             let check = workspace.check(overlay: overlay, changed: changed)
-            // Ranges are worked out here, off the state queue.
-            let mapped = self.map(check, overlay: overlay, workspace: workspace)
+            let built = clock.now
+            // Ranges and messages are worked out here, off the state queue, for the files whose
+            // diagnostics or text changed only.
+            let round = self.diagnosticsRound(check, overlay: overlay, changed: changed, workspace: workspace)
+            if timings {
+                let stages = check.result.timings.map { "\($0.stage) \(Int($0.seconds * 1000)) ms" }.joined(separator: ", ")
+                self.log("clinic-site lsp: check \(began.duration(to: built)) (\(stages)), diagnostics \(built.duration(to: clock.now)), \(round.changedPaths.count) files changed")
+            }
             self.state.async {
                 self.checking = false
+                self.unpublished.formUnion(round.changedPaths)
+                self.unpublished.formUnion(edited)
                 // A newer edit came meanwhile: its check (already wanted, or waiting for its
                 // debounce) publishes instead.
                 if self.generation == startedAt {
-                    self.publish(mapped, versions: versions)
+                    self.publish(round, versions: versions)
                     self.onChecked?(check)
                 }
                 if self.checkWanted {
@@ -325,35 +339,60 @@ public final class LanguageServer: @unchecked Sendable {
 
     private typealias Mapped = [String: [(Diagnostic, LSPRange, [UInt8])]]
 
-    private func map(_ check: SiteWorkspace.Check, overlay: SourceOverlay, workspace: SiteWorkspace) -> Mapped {
-        var mapped: Mapped = [:]
+    private struct Round {
+        var mapped: Mapped
+        var json: [String: [JSON]]
+        /// Files whose published diagnostics differ from the previous round's.
+        var changedPaths: Set<String>
+    }
+
+    // The previous round (on `work` only).
+    private var roundDiagnostics: [String: [Diagnostic]] = [:]
+    private var roundMapped: Mapped = [:]
+    private var roundJSON: [String: [JSON]] = [:]
+
+    private func diagnosticsRound(_ check: SiteWorkspace.Check, overlay: SourceOverlay, changed: Set<String>?, workspace: SiteWorkspace) -> Round {
+        var changedPaths: Set<String> = []
         for (path, diagnostics) in check.diagnostics {
+            let textChanged = changed.map { $0.contains(path) } ?? true
+            if !textChanged, roundDiagnostics[path] == diagnostics { continue }
             let text = overlay[path: path] ?? workspace.sourceText(path)
             let lines = text.map(LineTable.init)
-            mapped[path] = diagnostics.map { d in
+            let mapped = diagnostics.map { d -> (Diagnostic, LSPRange, [UInt8]) in
                 guard let lines else { return (d, LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 0, character: 0)), []) }
                 let range = lines.range(line: d.position.line, column: d.position.column)
                 return (d, range, d.position.line > 0 ? Array(lines.lineBytes(d.position.line - 1)) : [])
             }
+            let json = mapped.map { Self.diagnosticJSON($0.0, range: $0.1) }
+            roundDiagnostics[path] = diagnostics
+            roundMapped[path] = mapped
+            if roundJSON[path] != json {
+                roundJSON[path] = json
+                changedPaths.insert(path)
+            }
         }
-        return mapped
+        for path in roundDiagnostics.keys where check.diagnostics[path] == nil {
+            roundDiagnostics[path] = nil
+            roundMapped[path] = nil
+            roundJSON[path] = nil
+            changedPaths.insert(path)
+        }
+        return Round(mapped: roundMapped, json: roundJSON, changedPaths: changedPaths)
     }
 
-    private func publish(_ mapped: Mapped, versions: [String: Int]) {
-        var next: [String: [JSON]] = [:]
-        for (path, items) in mapped {
-            next[path] = items.map { Self.diagnosticJSON($0.0, range: $0.1) }
-        }
-        for path in Set(next.keys).union(published.keys).sorted() {
-            let now = next[path] ?? []
-            if published[path] == now { continue }
+    /// Files whose diagnostics changed in rounds not yet published.
+    private var unpublished: Set<String> = []
+
+    private func publish(_ round: Round, versions: [String: Int]) {
+        for path in unpublished.sorted() {
+            let now = round.json[path] ?? []
             let uri = uris[path] ?? URL(fileURLWithPath: path).absoluteString
             var params: [String: JSON] = ["uri": .string(uri), "diagnostics": .array(now)]
             if let version = versions[uri] { params["version"] = .int(version) }
             notify("textDocument/publishDiagnostics", .object(params))
         }
-        published = next
-        lastDiagnostics = mapped
+        unpublished = []
+        lastDiagnostics = round.mapped
     }
 
     static func diagnosticJSON(_ d: Diagnostic, range: LSPRange) -> JSON {

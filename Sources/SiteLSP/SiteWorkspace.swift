@@ -69,16 +69,38 @@ public final class SiteWorkspace: @unchecked Sendable {
         let result = SiteBuilder(options: options, cache: cache).build(read)
         lastResult = result
         model = nil
+        texts = nil
+        // The report is sorted by file: each run of one file is one entry.
         var byFile: [String: [Diagnostic]] = [:]
-        for diagnostic in result.diagnostics { byFile[absolutePath(diagnostic.position.file), default: []].append(diagnostic) }
+        var runStart = 0
+        let all = result.diagnostics
+        for i in 1...max(all.count, 1) where i == all.count || all[i].position.file != all[runStart].position.file {
+            guard runStart < all.count else { break }
+            byFile[absolutePath(all[runStart].position.file), default: []].append(contentsOf: all[runStart..<i])
+            runStart = i
+        }
         return Check(diagnostics: byFile, result: result, sources: read, incremental: incremental)
     }
 
+    /// Absolute paths by display path: worked out once (`URL` is slow, and a check can name
+    /// every file of the site).
+    private var absolutePaths: [String: String] = [:]
+    private let absoluteLock = NSLock()
+
     /// The absolute path of a display path (`content/faq.md`).
     public func absolutePath(_ display: String) -> String {
+        absoluteLock.lock()
+        defer { absoluteLock.unlock() }
+        if let known = absolutePaths[display] { return known }
+        let path = Self.absolutePath(display, base: configuration.workingDirectory)
+        absolutePaths[display] = path
+        return path
+    }
+
+    static func absolutePath(_ display: String, base: URL) -> String {
         if display.hasPrefix("/") { return display }
-        if display == "." { return configuration.workingDirectory.path }
-        return configuration.workingDirectory.appendingPathComponent(display).standardizedFileURL.path
+        if display == "." { return base.path }
+        return base.appendingPathComponent(display).standardizedFileURL.path
     }
 
     /// The display path of an absolute path, as messages name it.
@@ -90,16 +112,24 @@ public final class SiteWorkspace: @unchecked Sendable {
 
     /// The text the last check read for `absolute`, when it read one.
     public func sourceText(_ absolute: String) -> String? {
-        model(requirePages: false)?.texts[absolute]
+        if texts == nil, let sources {
+            var table: [String: String] = [:]
+            for file in sources.pages + sources.templates + Array(sources.dataFiles.values) + (sources.settings.map { [$0] } ?? []) {
+                table[absolutePath(file.displayPath)] = file.text
+            }
+            texts = table
+        }
+        return texts?[absolute]
     }
 
-    /// What completion, hover and definition know of the site, from the last check.
-    public func siteModel() -> SiteModel? { model(requirePages: true) }
+    /// Source texts of the last check by absolute path, made on first use.
+    private var texts: [String: String]?
 
-    private func model(requirePages: Bool) -> SiteModel? {
+    /// What completion, hover and definition know of the site, from the last check.
+    public func siteModel() -> SiteModel? {
         guard let sources, let lastResult else { return nil }
-        if let model, model.hasPages || !requirePages { return model }
-        let built = SiteModel(sources: sources, result: lastResult, workspace: self, loadPages: requirePages)
+        if let model { return model }
+        let built = SiteModel(sources: sources, result: lastResult, workspace: self)
         model = built
         return built
     }
@@ -126,17 +156,14 @@ public struct SiteModel: Sendable {
     public var prices = PriceCatalog()
     public var lists = DataLists()
     public var clinic: [(key: String, value: String, position: SourcePosition)] = []
-    var hasPages = false
     private var html: [String: String] = [:]
     public let contentRoot: String
 
-    init(sources: SiteSources, result: BuildResult, workspace: SiteWorkspace, loadPages: Bool) {
+    init(sources: SiteSources, result: BuildResult, workspace: SiteWorkspace) {
         contentRoot = workspace.configuration.content.path
         for file in sources.pages + sources.templates + Array(sources.dataFiles.values) + (sources.settings.map { [$0] } ?? []) {
             texts[workspace.absolutePath(file.displayPath)] = file.text
         }
-        guard loadPages else { return }
-        hasPages = true
         let loaded = sources.pages.compactMap { PageLoader.load($0).0 }
         for page in loaded {
             pages.append(

@@ -26,6 +26,9 @@ extension ClinicSite {
         @Option(help: ArgumentHelp("Milliseconds to wait after an edit for the next one before checking.", valueName: "ms"))
         var debounce = 20
 
+        @Flag(help: "Print the time each check took to standard error.")
+        var timings = false
+
         @Flag(help: "Ignored; editors that pass --stdio are welcome (standard input and output are always used).")
         var stdio = false
 
@@ -45,6 +48,7 @@ extension ClinicSite {
             options.theme = theme
             options.today = today
             options.debounce = .milliseconds(debounce)
+            options.timings = timings
             signal(SIGPIPE, SIG_IGN)
             let output = OutputLock()
             let server = LanguageServer(

@@ -17,7 +17,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("CLINIC_SITE", str(ROOT / ".build/release/clinic-site"))
-SITE = pathlib.Path(os.environ.get("LSP_TEST_SITE", "/tmp/clinic-site-lsp-test"))
+SITE = pathlib.Path(os.environ.get("LSP_TEST_SITE", str(ROOT / ".build/lsp-test-site")))
 
 
 def make_site():
