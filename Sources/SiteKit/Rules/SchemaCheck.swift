@@ -107,17 +107,19 @@ struct SchemaCheck {
         let known = page.type.keys.keys.sorted()
         var message = "unknown front-matter key '\(entry.key)'"
         let suggestion: String
+        var fix: Fix?
         let owners = schema.types(declaring: entry.key)
         if !owners.isEmpty {
             message += ": it belongs to pages of type \(owners.map { "'\($0)'" }.joined(separator: " or ")), and this page is of type '\(page.type.name)'"
             suggestion = "remove it, or give the page the right type (type: \(owners[0]))"
         } else if let near = Suggest.nearest(entry.key, in: known) {
             suggestion = "did you mean '\(near)'?"
+            fix = Fix(replacing: entry.key, at: entry.keyPosition, with: near, title: "Rename the key to '\(near)'")
         } else {
             suggestion = "a page of type '\(page.type.name)' may have: \(known.joined(separator: ", "))"
                 + "; declare other keys in \(schema.file ?? "content/_schemas.yaml")"
         }
-        return .warning("schema.unknown-key", at: entry.keyPosition, message, suggestion: suggestion)
+        return .warning("schema.unknown-key", at: entry.keyPosition, message, suggestion: suggestion, fix: fix)
     }
 
     func typeSuggestion(_ entry: YAMLValue.Entry, type: KeyType, on page: RulePage) -> String? {

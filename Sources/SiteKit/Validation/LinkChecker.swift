@@ -97,6 +97,10 @@ public struct LinkChecker: Sendable {
         var message: String
         var suggestion: String?
         var severity: Diagnostic.Severity = .error
+        /// The destination that would resolve, when the suggestion is an exact one: the URL as a
+        /// whole (`replacesFragmentOnly` false) or only the part after `#`.
+        var replacement: String?
+        var replacesFragmentOnly = false
     }
 
     /// The problem with `href` on the page at `pageURL` whose own HTML file is `pageFile`, if any.
@@ -131,7 +135,8 @@ public struct LinkChecker: Sendable {
                 return Problem(
                     code: looksLikePage ? "link.missing-page" : "link.missing-asset",
                     message: looksLikePage ? "'\(href)' links to a page that does not exist" : "'\(href)' links to a file that does not exist",
-                    suggestion: near.map { "did you mean '\($0)\(fragment.map { "#" + $0 } ?? "")'?" })
+                    suggestion: near.map { "did you mean '\($0)\(fragment.map { "#" + $0 } ?? "")'?" },
+                    replacement: near.map { $0 + (fragment.map { "#" + $0 } ?? "") })
             }
             guard let fragment else { return nil }
             return fragmentProblem(fragment, in: file, href: href)
@@ -147,7 +152,8 @@ public struct LinkChecker: Sendable {
         let pageURL = OutputIndex.url(for: file)
         return Problem(
             code: "link.missing-fragment", message: "'\(href)' points to '#\(fragment)', but \(pageURL) has no such id",
-            suggestion: near.map { "did you mean '\(pageURL)#\($0)'?" } ?? (ids.isEmpty ? nil : "the page's ids include: \(ids.sorted().prefix(6).joined(separator: ", "))"))
+            suggestion: near.map { "did you mean '\(pageURL)#\($0)'?" } ?? (ids.isEmpty ? nil : "the page's ids include: \(ids.sorted().prefix(6).joined(separator: ", "))"),
+            replacement: near, replacesFragmentOnly: true)
     }
 
     /// Checks the Markdown links of a page, each at its source position.
@@ -167,9 +173,46 @@ public struct LinkChecker: Sendable {
             if link.destination != link.renderedDestination, problem.code != "link.missing-fragment" {
                 message += " (written as '\(link.destination)')"
             }
-            diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion))
+            let fix = problem.replacement == nil ? nil : Self.fix(link, problem, at: at, source: page.page.source)
+            diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion, fix: fix))
         }
         return diagnostics
+    }
+
+    /// The exact edit of a link's destination that the problem's suggestion names, when the
+    /// destination is written inline on the link's line (`[text](dest)`, `![alt](dest)`): only
+    /// the part after `#` for a missing anchor, the whole destination otherwise (only where it
+    /// was written as the URL it is, not as a source path the site rewrote).
+    static func fix(_ link: MarkdownLink, _ problem: Problem, at: SourcePosition, source: SourceFile) -> Fix? {
+        guard let replacement = problem.replacement, link.kind != .autolink, at.line > 0, at.column > 0, !link.destination.isEmpty else { return nil }
+        var original = link.destination
+        let new = replacement
+        if problem.replacesFragmentOnly {
+            guard let hash = link.destination.firstIndex(of: "#") else { return nil }
+            original = String(link.destination[link.destination.index(after: hash)...])
+            guard !original.isEmpty else { return nil }
+        } else {
+            guard link.destination == link.renderedDestination else { return nil }
+        }
+        // Find `](destination` on the link's line, after the link starts.
+        let lines = source.text.split(separator: "\n", maxSplits: at.line, omittingEmptySubsequences: false)
+        guard at.line <= lines.count else { return nil }
+        let line = lines[at.line - 1].utf8
+        let needle = Array("](\(link.destination)".utf8)
+        let bytes = Array(line)
+        var i = max(0, at.column - 1)
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                let end = i + needle.count
+                guard end == bytes.count || bytes[end] == UInt8(ascii: ")") || bytes[end] == UInt8(ascii: " ") else { return nil }
+                let startColumn = end - original.utf8.count + 1
+                return Fix(
+                    replacing: original, at: SourcePosition(file: at.file, line: at.line, column: startColumn), with: new,
+                    title: problem.replacesFragmentOnly ? "Link to #\(new)" : "Link to \(new)")
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// A broken link that the theme writes, found on one or more pages.
