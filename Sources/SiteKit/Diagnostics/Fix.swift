@@ -57,6 +57,12 @@ public struct Fix: Sendable, Hashable, Codable {
             return o <= lineEnd ? o : nil
         }
 
+        /// The bytes of line `n` (1-based), without its LF.
+        public func line(_ n: Int) -> ArraySlice<UInt8>? {
+            guard n >= 1, n <= starts.count else { return nil }
+            return bytes[starts[n - 1]..<(n < starts.count ? starts[n] - 1 : bytes.count)]
+        }
+
         /// The byte range of `fix`, when it holds the fix's `original` text.
         public func range(_ fix: Fix) -> Range<Int>? {
             guard let from = offset(fix.start), let to = offset(fix.end), from <= to,

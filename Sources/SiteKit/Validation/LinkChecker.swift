@@ -160,6 +160,8 @@ public struct LinkChecker: Sendable {
     public func checkBody(_ page: AssembledPage) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let file = page.page.source.displayPath
+        // The page's lines, found once, for the fixes of its links.
+        var lines: Fix.LineStarts?
         for link in page.rendered.body.links {
             let at = SourcePosition(file: file, line: link.position.line, column: link.position.column)
             if link.kind == .image && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -173,7 +175,11 @@ public struct LinkChecker: Sendable {
             if link.destination != link.renderedDestination, problem.code != "link.missing-fragment" {
                 message += " (written as '\(link.destination)')"
             }
-            let fix = problem.replacement == nil ? nil : Self.fix(link, problem, at: at, source: page.page.source)
+            var fix: Fix?
+            if problem.replacement != nil {
+                if lines == nil { lines = Fix.LineStarts(page.page.source.text) }
+                fix = Self.fix(link, problem, at: at, lines: lines!)
+            }
             diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion, fix: fix))
         }
         return diagnostics
@@ -183,7 +189,7 @@ public struct LinkChecker: Sendable {
     /// destination is written inline on the link's line (`[text](dest)`, `![alt](dest)`): only
     /// the part after `#` for a missing anchor, the whole destination otherwise (only where it
     /// was written as the URL it is, not as a source path the site rewrote).
-    static func fix(_ link: MarkdownLink, _ problem: Problem, at: SourcePosition, source: SourceFile) -> Fix? {
+    static func fix(_ link: MarkdownLink, _ problem: Problem, at: SourcePosition, lines: Fix.LineStarts) -> Fix? {
         guard let replacement = problem.replacement, link.kind != .autolink, at.line > 0, at.column > 0, !link.destination.isEmpty else { return nil }
         var original = link.destination
         let new = replacement
@@ -195,17 +201,14 @@ public struct LinkChecker: Sendable {
             guard link.destination == link.renderedDestination else { return nil }
         }
         // Find `](destination` on the link's line, after the link starts.
-        let lines = source.text.split(separator: "\n", maxSplits: at.line, omittingEmptySubsequences: false)
-        guard at.line <= lines.count else { return nil }
-        let line = lines[at.line - 1].utf8
+        guard let bytes = lines.line(at.line) else { return nil }
         let needle = Array("](\(link.destination)".utf8)
-        let bytes = Array(line)
-        var i = max(0, at.column - 1)
-        while i + needle.count <= bytes.count {
+        var i = bytes.startIndex + max(0, at.column - 1)
+        while i + needle.count <= bytes.endIndex {
             if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) {
                 let end = i + needle.count
-                guard end == bytes.count || bytes[end] == UInt8(ascii: ")") || bytes[end] == UInt8(ascii: " ") else { return nil }
-                let startColumn = end - original.utf8.count + 1
+                guard end == bytes.endIndex || bytes[end] == UInt8(ascii: ")") || bytes[end] == UInt8(ascii: " ") else { return nil }
+                let startColumn = end - bytes.startIndex - original.utf8.count + 1
                 return Fix(
                     replacing: original, at: SourcePosition(file: at.file, line: at.line, column: startColumn), with: new,
                     title: problem.replacesFragmentOnly ? "Link to #\(new)" : "Link to \(new)")
