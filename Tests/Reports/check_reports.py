@@ -326,7 +326,7 @@ def expected_github(diagnostics, summary):
             hidden.append(f"{n} more {severity}{'' if n == 1 else 's'}")
     if hidden:
         what = hidden[0] if len(hidden) == 1 else ", ".join(hidden[:-1]) + " and " + hidden[-1]
-        place = "the job summary lists every one, and the build log too" if summary else "the build log lists every one (clinic-site check)"
+        place = "the job summary lists every one" if summary else "clinic-site check lists every one"
         lines.append("::notice title=clinic-site::" + gh_escape(f"GitHub shows 10 annotations of each kind: {what} are not annotated here; {place}"))
     return lines
 
@@ -352,7 +352,7 @@ def github_caps_12_errors_and_30_warnings():
     assert lines == expected_github(diagnostics, True)
     assert len(lines) == 21
     assert all(l.startswith("::error ") for l in lines[:10]) and all(l.startswith("::warning ") for l in lines[10:20])
-    assert lines[20] == "::notice title=clinic-site::GitHub shows 10 annotations of each kind: 2 more errors and 20 more warnings are not annotated here; the job summary lists every one, and the build log too"
+    assert lines[20] == "::notice title=clinic-site::GitHub shows 10 annotations of each kind: 2 more errors and 20 more warnings are not annotated here; the job summary lists every one"
     # Errors come first though they are further down the page than the warnings.
     assert "Fee 0" not in lines[0] and "$120.00" in lines[0]
     text = summary.read_text()

@@ -21,7 +21,7 @@ struct GitHubReport {
                 "\(n) more \(severity == .error ? "error" : severity == .warning ? "warning" : "note")\(n == 1 ? "" : "s")"
             }
             let what = counts.count == 1 ? counts[0] : counts.dropLast().joined(separator: ", ") + " and " + counts.last!
-            let place = context.hasStepSummary ? "the job summary lists every one, and the build log too" : "the build log lists every one (clinic-site check)"
+            let place = context.hasStepSummary ? "the job summary lists every one" : "clinic-site check lists every one"
             out += "::notice title=clinic-site::\(Self.escapeData("GitHub shows 10 annotations of each kind: \(what) are not annotated here; \(place)"))\n"
         }
         return out
