@@ -1,17 +1,19 @@
 # clinic-site: the two commands are `make site` and `make test`.
 SWIFT ?= swift
 RELEASE_BIN = .build/release/clinic-site
+# Options for `make site`, e.g. SITE_FLAGS="--format github --report sarif=site.sarif" (CI).
+SITE_FLAGS ?=
 
-.PHONY: site test deps release check unit-test browser-test screenshots bench bench-lsp lsp-test clean load-test
+.PHONY: site test deps release check unit-test report-test browser-test screenshots bench bench-lsp lsp-test clean load-test
 
 ## make site: install what is missing, build the clinic site into output/
 site: release
-	$(RELEASE_BIN) build
+	$(RELEASE_BIN) build $(SITE_FLAGS)
 
-## make test: install what is missing, run every test (Swift tests, the language server driven by a
-## real LSP client, the browser audit, serving under load, then each fuzz target for 30 s); it stops
-## at the first part that fails.
-test: unit-test lsp-test browser-test load-test fuzz-smoke
+## make test: install what is missing, run every test (Swift tests, the CI reports and workflow
+## files, the language server driven by a real LSP client, the browser audit, serving under load,
+## then each fuzz target for 30 s); it stops at the first part that fails.
+test: unit-test report-test lsp-test browser-test load-test fuzz-smoke
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,6 +28,11 @@ unit-test: deps
 	@python3 -c "import PIL" 2>/dev/null || python3 -m pip install --quiet pillow
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## The CI reports (SARIF, JUnit, GitLab, GitHub) checked with the tools that read them, and the
+## workflow files against their schemas; pip-installs the checkers when missing.
+report-test: release
+	python3 Tests/Reports/check_reports.py $(RELEASE_BIN)
 
 ## The built site as browsers see it: Nu HTML checker, axe-core at phone and desktop widths.
 browser-test: release

@@ -25,8 +25,13 @@ struct SiteOptions: ParsableArguments {
     @Option(help: "The folder of templates (templates/) and assets (static/).")
     var theme = "theme"
 
-    @Option(help: "Diagnostics format: human (file:line:col with the source line), json, or github (workflow annotations).")
-    var format: FormatOption = .human
+    @Option(help: "Diagnostics format: human (file:line:col with the source line), json, github (workflow annotations, and the step summary when GITHUB_STEP_SUMMARY is set), sarif, junit, gitlab (Code Quality) or markdown.")
+    var format: DiagnosticFormat = .human
+
+    @Option(
+        name: .customLong("report"),
+        help: ArgumentHelp("Also write the report in FORMAT to PATH (e.g. sarif=reports/site.sarif); repeatable.", valueName: "format=path"))
+    var reports: [ReportOption] = []
 
     @Flag(help: "Treat warnings as errors.")
     var strict = false
@@ -61,11 +66,6 @@ struct SiteOptions: ParsableArguments {
             throw ValidationError("--today takes a date as YYYY-MM-DD, e.g. 2026-11-24")
         }
     }
-}
-
-enum FormatOption: String, ExpressibleByArgument, CaseIterable {
-    case human, json, github
-    var format: DiagnosticFormat { DiagnosticFormat(rawValue: rawValue)! }
 }
 
 extension ClinicSite {
@@ -136,7 +136,11 @@ struct Runner {
         let sourceTexts = Dictionary(
             (sources.pages + sources.templates + (sources.settings.map { [$0] } ?? [])).map { ($0.displayPath, $0.text) },
             uniquingKeysWith: { a, _ in a })
-        let formatter = DiagnosticFormatter(format: site.format.format, sourceText: { sourceTexts[$0] })
+        let environment = ProcessInfo.processInfo.environment
+        let reportFiles = ReportFiles(reports: site.reports, format: site.format, environment: environment)
+        let context = ReportContext.fromEnvironment(
+            environment, checkedFiles: sources.pages.map(\.displayPath), hasStepSummary: reportFiles.stepSummary != nil)
+        let formatter = DiagnosticFormatter(format: site.format, sourceText: { sourceTexts[$0] }, context: context)
         // The output is written while the report is made: neither needs the other, and only a
         // write that fails adds to the report (its error comes last, as it is the last found).
         let writing = Writing()
@@ -175,6 +179,7 @@ struct Runner {
                 report = formatter.report(diagnostics, pages: result.pageCount)
             }
         }
+        let reportFailures = reportFiles.write(diagnostics, pages: result.pageCount, formatter: formatter)
         let written = writing.written
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let summary = summaryLine(diagnostics: diagnostics, pages: result.pageCount, written: written, seconds: seconds)
@@ -188,14 +193,15 @@ struct Runner {
         switch site.format {
         case .human:
             print(summary)
-        case .json, .github:
+        default:
             print(report, terminator: "")
             FileHandle.standardError.write(Data((summary + "\n").utf8))
         }
         // The process ends now: its sources and built files are left to the exit rather than
         // freed one by one (a tenth of a second at 20,000 pages).
         Self.leftToExit = (sources, result, sourceTexts)
-        if diagnostics.contains(where: { $0.severity == .error && $0.code.hasPrefix("io.") }) { throw ExitCode(2) }
+        for failure in reportFailures { FileHandle.standardError.write(Data((failure + "\n").utf8)) }
+        if !reportFailures.isEmpty || diagnostics.contains(where: { $0.severity == .error && $0.code.hasPrefix("io.") }) { throw ExitCode(2) }
         if diagnostics.errorCount > 0 { throw ExitCode(1) }
     }
 

@@ -320,7 +320,7 @@ public struct SiteBuilder: Sendable {
             (files, sorted) = both(parallel: options.parallel, { unsorted.sorted { $0.path < $1.path } }, { kept.sortedForReport() })
         }
         clock.lap("sort")
-        let result = BuildResult(files: files, diagnostics: sorted, pageCount: pages.count, timings: clock.laps)
+        let result = BuildResult(files: files, diagnostics: sorted.keepingFixes(thatMatch: sources), pageCount: pages.count, timings: clock.laps)
         // What only this build used (every assembled page, with its facts and diagnostics) is
         // freed on another thread: freeing it here was serial work before the output is written.
         let garbage = Garbage((assembled, checkedEarly, pages, drafts, catalog, lists))

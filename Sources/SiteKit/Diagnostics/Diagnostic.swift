@@ -21,21 +21,24 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
     public var position: SourcePosition
     public var message: String
     public var suggestion: String?
+    /// The exact edit that resolves it, when the check knows one (the suggestion says it in words).
+    public var fix: Fix?
 
-    public init(_ severity: Severity, _ code: String, at position: SourcePosition, _ message: String, suggestion: String? = nil) {
+    public init(_ severity: Severity, _ code: String, at position: SourcePosition, _ message: String, suggestion: String? = nil, fix: Fix? = nil) {
         self.severity = severity
         self.code = code
         self.position = position
         self.message = message
         self.suggestion = suggestion
+        self.fix = fix
     }
 
-    public static func error(_ code: String, at position: SourcePosition, _ message: String, suggestion: String? = nil) -> Diagnostic {
-        Diagnostic(.error, code, at: position, message, suggestion: suggestion)
+    public static func error(_ code: String, at position: SourcePosition, _ message: String, suggestion: String? = nil, fix: Fix? = nil) -> Diagnostic {
+        Diagnostic(.error, code, at: position, message, suggestion: suggestion, fix: fix)
     }
 
-    public static func warning(_ code: String, at position: SourcePosition, _ message: String, suggestion: String? = nil) -> Diagnostic {
-        Diagnostic(.warning, code, at: position, message, suggestion: suggestion)
+    public static func warning(_ code: String, at position: SourcePosition, _ message: String, suggestion: String? = nil, fix: Fix? = nil) -> Diagnostic {
+        Diagnostic(.warning, code, at: position, message, suggestion: suggestion, fix: fix)
     }
 }
 

@@ -1,23 +1,35 @@
 import Foundation
 
-/// Prints diagnostics in the three formats the CLI offers.
+/// The report formats: `--format` prints one, `--report FORMAT=PATH` writes any to a file.
 public enum DiagnosticFormat: String, Sendable, CaseIterable {
     /// `file:line:col: error: message [code]`, the source line and a caret, as compilers print.
     case human
     /// One JSON document: `{"diagnostics":[…],"summary":{…}}`.
     case json
-    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`).
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`), 10 of each
+    /// level, errors first (`GitHubReport`).
     case github
+    /// SARIF 2.1.0, for code scanning (`SARIFReport`).
+    case sarif
+    /// JUnit XML, one suite per check family (`JUnitReport`).
+    case junit
+    /// GitLab Code Quality JSON (`GitLabReport`).
+    case gitlab
+    /// The Markdown of GitHub's step summary: counts and a table of every diagnostic.
+    case markdown
 }
 
 public struct DiagnosticFormatter: Sendable {
     public var format: DiagnosticFormat
     /// Reads a source file's text for the human format's excerpt (nil when unavailable).
     public var sourceText: @Sendable (String) -> String?
+    /// The files checked and the repository's address, for the CI formats.
+    public var context: ReportContext
 
-    public init(format: DiagnosticFormat, sourceText: @escaping @Sendable (String) -> String? = { _ in nil }) {
+    public init(format: DiagnosticFormat, sourceText: @escaping @Sendable (String) -> String? = { _ in nil }, context: ReportContext = ReportContext()) {
         self.format = format
         self.sourceText = sourceText
+        self.context = context
     }
 
     public struct Summary: Sendable, Codable, Hashable {
@@ -68,8 +80,12 @@ public struct DiagnosticFormatter: Sendable {
                 if !chunk.isEmpty { sink(chunk) }
                 start += batch
             }
-        case .github: sink(diagnostics.map(github).joined())
+        case .github: sink(GitHubReport(context: context).annotations(diagnostics))
         case .json: sink(json(diagnostics, pages: pages))
+        case .sarif: sink(SARIFReport(context: context, lines: ReportLines(sourceText)).render(diagnostics))
+        case .junit: sink(JUnitReport(context: context).render(diagnostics))
+        case .gitlab: sink(GitLabReport(lines: ReportLines(sourceText)).render(diagnostics))
+        case .markdown: sink(GitHubReport(context: context).summary(diagnostics, pages: pages))
         }
     }
 
@@ -191,16 +207,8 @@ public struct DiagnosticFormatter: Sendable {
         return (shown, (start > 0 ? " " : "") + pad(before))
     }
 
-    func github(_ d: Diagnostic) -> String {
-        let kind = d.severity == .error ? "error" : (d.severity == .warning ? "warning" : "notice")
-        var props = ["file=\(escapeProperty(d.position.file))"]
-        if d.position.line > 0 { props.append("line=\(d.position.line)") }
-        if d.position.column > 0 { props.append("col=\(d.position.column)") }
-        props.append("title=\(escapeProperty(d.code))")
-        var message = d.message
-        if let suggestion = d.suggestion { message += "\n" + suggestion }
-        return "::\(kind) \(props.joined(separator: ","))::\(escapeData(message))\n"
-    }
+    /// One GitHub annotation.
+    func github(_ d: Diagnostic) -> String { GitHubReport.annotation(d) }
 
     /// The JSON report, written by hand: JSONEncoder (sorted keys, pretty printed) took a tenth
     /// of a 5,000-page check with 27,000 warnings. `DiagnosticFormatterTests` compares the two.
@@ -294,14 +302,5 @@ public struct DiagnosticFormatter: Sendable {
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    private func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25", options: .literal).replacingOccurrences(of: "\r", with: "%0D", options: .literal)
-            .replacingOccurrences(of: "\n", with: "%0A", options: .literal)
-    }
-
-    private func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A", options: .literal).replacingOccurrences(of: ",", with: "%2C", options: .literal)
     }
 }

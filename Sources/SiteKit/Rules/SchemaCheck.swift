@@ -116,6 +116,7 @@ struct SchemaCheck {
             message += ": the schema of type '\(page.type.name)' (\(page.originPhrase), declared in \(file)) does not list it"
         }
         let suggestion: String
+        var fix: Fix?
         let owners = schema.types(declaring: entry.key)
         if !owners.isEmpty {
             message = "unknown front-matter key '\(entry.key)': it belongs to pages of type \(owners.map { "'\($0)'" }.joined(separator: " or ")), and this page is of type '\(page.type.name)' (\(page.originPhrase))"
@@ -126,11 +127,12 @@ struct SchemaCheck {
             } else {
                 suggestion = "did you mean '\(near)'? Or declare it in \(file) under types: \(page.type.name): optional: \(entry.key): text"
             }
+            fix = Fix(replacing: entry.key, at: entry.keyPosition, with: near, title: "Rename the key to '\(near)'")
         } else {
             suggestion = "declare it in \(file) under types: \(page.type.name): optional: \(entry.key): text (or another key type); "
                 + "this type's keys are: \(known.joined(separator: ", "))"
         }
-        return .warning("schema.unknown-key", at: entry.keyPosition, message, suggestion: suggestion)
+        return .warning("schema.unknown-key", at: entry.keyPosition, message, suggestion: suggestion, fix: fix)
     }
 
     func typeSuggestion(_ entry: YAMLValue.Entry, type: KeyType, on page: RulePage) -> String? {

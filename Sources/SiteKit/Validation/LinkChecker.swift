@@ -100,6 +100,10 @@ public struct LinkChecker: Sendable {
         var message: String
         var suggestion: String?
         var severity: Diagnostic.Severity = .error
+        /// The destination that would resolve, when the suggestion is an exact one: the URL as a
+        /// whole (`replacesFragmentOnly` false) or only the part after `#`.
+        var replacement: String?
+        var replacesFragmentOnly = false
     }
 
     /// The problem with `href` on the page at `pageURL` whose own HTML file is `pageFile`, if any.
@@ -137,7 +141,8 @@ public struct LinkChecker: Sendable {
                 return Problem(
                     code: looksLikePage ? "link.missing-page" : "link.missing-asset",
                     message: looksLikePage ? "'\(href)' links to a page that does not exist" : "'\(href)' links to a file that does not exist",
-                    suggestion: near.map { "did you mean '\($0)\(fragment.map { "#" + $0 } ?? "")'?" })
+                    suggestion: near.map { "did you mean '\($0)\(fragment.map { "#" + $0 } ?? "")'?" },
+                    replacement: near.map { $0 + (fragment.map { "#" + $0 } ?? "") })
             }
             guard let fragment else { return nil }
             return fragmentProblem(fragment, in: file, href: href)
@@ -153,13 +158,16 @@ public struct LinkChecker: Sendable {
         let pageURL = OutputIndex.url(for: file)
         return Problem(
             code: "link.missing-fragment", message: "'\(href)' points to '#\(fragment)', but \(pageURL) has no such id",
-            suggestion: near.map { "did you mean '\(pageURL)#\($0)'?" } ?? (ids.isEmpty ? nil : "the page's ids include: \(ids.sorted().prefix(6).joined(separator: ", "))"))
+            suggestion: near.map { "did you mean '\(pageURL)#\($0)'?" } ?? (ids.isEmpty ? nil : "the page's ids include: \(ids.sorted().prefix(6).joined(separator: ", "))"),
+            replacement: near, replacesFragmentOnly: true)
     }
 
     /// Checks the Markdown links of a page, each at its source position.
     public func checkBody(_ page: AssembledPage) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let file = page.page.source.displayPath
+        // The page's lines, found once, for the fixes of its links.
+        var lines: Fix.LineStarts?
         for link in page.rendered.body.links {
             let at = SourcePosition(file: file, line: link.position.line, column: link.position.column)
             // `![""](photo.jpg)` says the image is decorative: published with alt="".
@@ -176,7 +184,12 @@ public struct LinkChecker: Sendable {
             } else if problem.code == "link.missing-asset" || problem.code == "link.missing-page" {
                 message += Self.triedReadings(of: link.destination, on: page.page)
             }
-            diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion))
+            var fix: Fix?
+            if problem.replacement != nil {
+                if lines == nil { lines = Fix.LineStarts(page.page.source.text) }
+                fix = Self.fix(link, problem, at: at, lines: lines!)
+            }
+            diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion, fix: fix))
         }
         return diagnostics
     }
@@ -202,6 +215,39 @@ public struct LinkChecker: Sendable {
             tried.append("\(url), relative to the page's address \(page.url)")
         }
         return tried.isEmpty ? "" : " (looked for " + tried.joined(separator: ", and for ") + ")"
+    }
+
+    /// The exact edit of a link's destination that the problem's suggestion names, when the
+    /// destination is written inline on the link's line (`[text](dest)`, `![alt](dest)`): only
+    /// the part after `#` for a missing anchor, the whole destination otherwise (only where it
+    /// was written as the URL it is, not as a source path the site rewrote).
+    static func fix(_ link: MarkdownLink, _ problem: Problem, at: SourcePosition, lines: Fix.LineStarts) -> Fix? {
+        guard let replacement = problem.replacement, link.kind != .autolink, at.line > 0, at.column > 0, !link.destination.isEmpty else { return nil }
+        var original = link.destination
+        let new = replacement
+        if problem.replacesFragmentOnly {
+            guard let hash = link.destination.firstIndex(of: "#") else { return nil }
+            original = String(link.destination[link.destination.index(after: hash)...])
+            guard !original.isEmpty else { return nil }
+        } else {
+            guard link.destination == link.renderedDestination else { return nil }
+        }
+        // Find `](destination` on the link's line, after the link starts.
+        guard let bytes = lines.line(at.line) else { return nil }
+        let needle = Array("](\(link.destination)".utf8)
+        var i = bytes.startIndex + max(0, at.column - 1)
+        while i + needle.count <= bytes.endIndex {
+            if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                let end = i + needle.count
+                guard end == bytes.endIndex || bytes[end] == UInt8(ascii: ")") || bytes[end] == UInt8(ascii: " ") else { return nil }
+                let startColumn = end - bytes.startIndex - original.utf8.count + 1
+                return Fix(
+                    replacing: original, at: SourcePosition(file: at.file, line: at.line, column: startColumn), with: new,
+                    title: problem.replacesFragmentOnly ? "Link to #\(new)" : "Link to \(new)")
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// A broken link that the theme writes, found on one or more pages.

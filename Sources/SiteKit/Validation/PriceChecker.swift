@@ -113,7 +113,8 @@ public struct PriceChecker: Sendable {
                 return .error(
                     "price.mismatch", at: at,
                     "\(said) for \"\(nearest.name)\", but the pricing page says \(PriceCatalog.format(declared, currency: price.currency)) (\(price.position.file):\(price.position.line))",
-                    suggestion: "write {{price \(price.id)}} instead of \(amount.literal), so the page always shows the declared price")
+                    suggestion: "write {{price \(price.id)}} instead of \(amount.literal), so the page always shows the declared price",
+                    fix: Self.shortcodeFix(amount, price, at: at))
             }
             return .error(
                 "price.mismatch", at: at,
@@ -183,7 +184,15 @@ public struct PriceChecker: Sendable {
     func literal(_ amount: AmountScanner.Amount, _ price: Price, at: SourcePosition) -> Diagnostic {
         .warning(
             "price.literal", at: at, "\(amount.literal) is typed by hand; it equals the price of \(price.id) today",
-            suggestion: "write {{price \(price.id)}} so it stays in sync with the pricing page")
+            suggestion: "write {{price \(price.id)}} so it stays in sync with the pricing page",
+            fix: Self.shortcodeFix(amount, price, at: at))
+    }
+
+    /// `{{price ID}}` in place of the typed amount. The checker sees the page's text, not its
+    /// source: `checkFixes` keeps the fix only where the source holds the literal at `at`.
+    static func shortcodeFix(_ amount: AmountScanner.Amount, _ price: Price, at: SourcePosition) -> Fix? {
+        guard at.line > 0, at.column > 0 else { return nil }
+        return Fix(replacing: amount.literal, at: at, with: "{{price \(price.id)}}", title: "Write {{price \(price.id)}}")
     }
 
     /// Names of priced items in `bytes[from..<to]`, whole words only, case-insensitive; longer

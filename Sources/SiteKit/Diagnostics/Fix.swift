@@ -1,0 +1,111 @@
+/// An exact edit that resolves a diagnostic: replace the text of `range` in the diagnostic's file
+/// with `replacement`. Set only where the check knows the source text it replaces byte for byte
+/// (a typed price, a misspelt id or anchor); a suggestion that needs judgement stays prose in
+/// `Diagnostic.suggestion`. The SARIF report's `fixes` and the editor's code actions read it.
+public struct Fix: Sendable, Hashable, Codable {
+    /// The text replaced, in the diagnostic's file: 1-based lines, columns in UTF-8 bytes as in
+    /// `SourcePosition`, `end` just after the last byte replaced.
+    public var start: LineColumnPosition
+    public var end: LineColumnPosition
+    public var replacement: String
+    /// The text the range held when the check ran (an editor can tell that the file has changed).
+    public var original: String
+    /// What the edit does, for a menu of fixes ("Write {{price treatment-session}}").
+    public var title: String
+
+    public init(start: LineColumnPosition, end: LineColumnPosition, original: String, replacement: String, title: String) {
+        self.start = start
+        self.end = end
+        self.original = original
+        self.replacement = replacement
+        self.title = title
+    }
+
+    /// Replaces `original`, which starts at `position` and lies on its line.
+    public init(replacing original: String, at position: SourcePosition, with replacement: String, title: String) {
+        self.start = LineColumnPosition(line: position.line, column: position.column)
+        self.end = LineColumnPosition(line: position.line, column: position.column + original.utf8.count)
+        self.original = original
+        self.replacement = replacement
+        self.title = title
+    }
+
+    /// The fix applied to `text` (the whole file), or nil when its range does not hold `original`.
+    public func applied(to text: String) -> String? {
+        let lines = LineStarts(text)
+        guard let range = lines.range(self) else { return nil }
+        let bytes = Array(text.utf8)
+        return String(decoding: bytes[..<range.lowerBound] + Array(replacement.utf8) + bytes[range.upperBound...], as: UTF8.self)
+    }
+
+    /// Where each line of a text starts, to find a fix's bytes.
+    public struct LineStarts: Sendable {
+        let bytes: [UInt8]
+        let starts: [Int]
+
+        public init(_ text: String) {
+            bytes = Array(text.utf8)
+            var starts = [0]
+            for (i, b) in bytes.enumerated() where b == 10 { starts.append(i + 1) }
+            self.starts = starts
+        }
+
+        func offset(_ p: LineColumnPosition) -> Int? {
+            guard p.line >= 1, p.line <= starts.count, p.column >= 1 else { return nil }
+            let o = starts[p.line - 1] + p.column - 1
+            let lineEnd = p.line < starts.count ? starts[p.line] - 1 : bytes.count
+            return o <= lineEnd ? o : nil
+        }
+
+        /// The bytes of line `n` (1-based), without its LF.
+        public func line(_ n: Int) -> ArraySlice<UInt8>? {
+            guard n >= 1, n <= starts.count else { return nil }
+            return bytes[starts[n - 1]..<(n < starts.count ? starts[n] - 1 : bytes.count)]
+        }
+
+        /// The byte range of `fix`, when it holds the fix's `original` text.
+        public func range(_ fix: Fix) -> Range<Int>? {
+            guard let from = offset(fix.start), let to = offset(fix.end), from <= to,
+                bytes[from..<to].elementsEqual(fix.original.utf8)
+            else { return nil }
+            return from..<to
+        }
+    }
+}
+
+/// A line and a column (1-based, UTF-8 bytes) in a diagnostic's own file.
+public struct LineColumnPosition: Sendable, Hashable, Codable, Comparable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (a: LineColumnPosition, b: LineColumnPosition) -> Bool { (a.line, a.column) < (b.line, b.column) }
+}
+
+extension Array where Element == Diagnostic {
+    /// The diagnostics, each fix kept only where its file (a page, template or data file of
+    /// `sources`) holds the fix's `original` text at its range: checks that read rendered text
+    /// (after an escape, an entity, a `{{list}}`) cannot always tell.
+    func keepingFixes(thatMatch sources: SiteSources) -> [Diagnostic] {
+        guard contains(where: { $0.fix != nil }) else { return self }
+        var files: [String: SourceFile] = [:]
+        var all: [SourceFile] = sources.pages
+        all += sources.templates
+        all += [SourceFile](sources.dataFiles.values)
+        if let settings = sources.settings { all.append(settings) }
+        for file in all { files[file.displayPath] = file }
+        var lines: [String: Fix.LineStarts] = [:]
+        return map { d in
+            guard let fix = d.fix else { return d }
+            if lines[d.position.file] == nil, let file = files[d.position.file] { lines[d.position.file] = Fix.LineStarts(file.text) }
+            if let found = lines[d.position.file], found.range(fix) != nil { return d }
+            var d = d
+            d.fix = nil
+            return d
+        }
+    }
+}
