@@ -2,15 +2,16 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release/clinic-site
 
-.PHONY: site test deps release check unit-test browser-test screenshots bench clean load-test
+.PHONY: site test deps release check unit-test readability-test browser-test screenshots bench clean load-test
 
 ## make site: install what is missing, build the clinic site into output/
 site: release
 	$(RELEASE_BIN) build
 
-## make test: install what is missing, run every test (Swift tests, the browser audit, serving under
-## load, then each fuzz target for 30 s); it stops at the first part that fails.
-test: unit-test browser-test load-test fuzz-smoke
+## make test: install what is missing, run every test (Swift tests, the readability grades against
+## textstat, the browser audit, serving under load, then each fuzz target for 30 s); it stops at the
+## first part that fails.
+test: unit-test readability-test browser-test load-test fuzz-smoke
 
 deps:
 	@bash scripts/install-deps.sh
@@ -24,6 +25,10 @@ check: release
 unit-test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## The readability rule's Flesch-Kincaid grades against Python's textstat, on 50+ paragraphs (within 1 grade).
+readability-test: release
+	bash scripts/readability-compare.sh $(RELEASE_BIN)
 
 ## The built site as browsers see it: Nu HTML checker, axe-core at phone and desktop widths.
 browser-test: release

@@ -25,13 +25,17 @@ let package = Package(
             pkgConfig: "gumbo",
             providers: [.apt(["libgumbo-dev"])]
         ),
+        .systemLibrary(
+            name: "CHyphen",
+            providers: [.apt(["libhyphen-dev", "hyphen-en-us"])]
+        ),
         .systemLibrary(name: "CSystemSupport"),
         .target(name: "CArena"),
         .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM", "CArena"]),
         .target(
             name: "SiteKit",
             dependencies: [
-                "SiteMarkdown", "CGumbo", "CSystemSupport",
+                "SiteMarkdown", "CGumbo", "CHyphen", "CSystemSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
