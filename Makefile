@@ -4,16 +4,17 @@ RELEASE_BIN = .build/release/clinic-site
 # Options for `make site`, e.g. SITE_FLAGS="--format github --report sarif=site.sarif" (CI).
 SITE_FLAGS ?=
 
-.PHONY: site test deps release check unit-test report-test browser-test screenshots bench bench-lsp lsp-test clean load-test
+.PHONY: site test deps release check unit-test report-test readability-test browser-test screenshots bench bench-lsp lsp-test clean load-test
 
 ## make site: install what is missing, build the clinic site into output/
 site: release
 	$(RELEASE_BIN) build $(SITE_FLAGS)
 
 ## make test: install what is missing, run every test (Swift tests, the CI reports and workflow
-## files, the language server driven by a real LSP client, the browser audit, serving under load,
-## then each fuzz target for 30 s); it stops at the first part that fails.
-test: unit-test report-test lsp-test browser-test load-test fuzz-smoke
+## files, the readability grades against textstat, the language server driven by a real LSP
+## client, the browser audit, serving under load, then each fuzz target for 30 s); it stops at
+## the first part that fails.
+test: unit-test report-test readability-test lsp-test browser-test load-test fuzz-smoke
 
 deps:
 	@bash scripts/install-deps.sh
@@ -33,6 +34,10 @@ unit-test: deps
 ## workflow files against their schemas; pip-installs the checkers when missing.
 report-test: release
 	python3 Tests/Reports/check_reports.py $(RELEASE_BIN)
+
+## The readability rule's Flesch-Kincaid grades against Python's textstat, on 50+ paragraphs (within 1 grade).
+readability-test: release
+	bash scripts/readability-compare.sh $(RELEASE_BIN)
 
 ## The built site as browsers see it: Nu HTML checker, axe-core at phone and desktop widths.
 browser-test: release

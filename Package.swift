@@ -30,6 +30,10 @@ let package = Package(
             pkgConfig: "vips",
             providers: [.apt(["libvips-dev"])]
         ),
+        .systemLibrary(
+            name: "CHyphen",
+            providers: [.apt(["libhyphen-dev", "hyphen-en-us"])]
+        ),
         .systemLibrary(name: "CSystemSupport"),
         .target(name: "CArena"),
         .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM", "CArena"]),
@@ -38,7 +42,7 @@ let package = Package(
         .target(
             name: "SiteKit",
             dependencies: [
-                "SiteMarkdown", "SiteImages", "CGumbo", "CSystemSupport",
+                "SiteMarkdown", "SiteImages", "CGumbo", "CHyphen", "CSystemSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -3,7 +3,8 @@
 # Idempotent: when everything is present it only checks (well under a second).
 set -euo pipefail
 
-packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libvips-dev)
+# libvips-dev: responsive images; libhyphen-dev and hyphen-en-us: syllables for the readability rule.
+packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libvips-dev libhyphen-dev hyphen-en-us)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

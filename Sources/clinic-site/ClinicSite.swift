@@ -13,7 +13,7 @@ struct ClinicSite: ParsableCommand {
             was not written); 2 usage or environment errors (missing folder, unreadable file, \
             output not writable).
             """,
-        subcommands: [Build.self, Check.self, Serve.self, New.self, LSP.self],
+        subcommands: [Build.self, Check.self, Serve.self, New.self, LSP.self, Grade.self],
         defaultSubcommand: Build.self)
 }
 

@@ -34,11 +34,14 @@ import Testing
             output: nil, workingDirectory: repositoryRoot)
         let result = SiteBuilder(options: .init(today: "2026-11-24")).build(sources)
         let pages = result.files.map(\.path).filter { $0.hasSuffix("/index.html") || $0 == "index.html" }
-        #expect(pages.count == 7)
+        #expect(pages.count == 8)
         let (settings, _) = SiteSettings.parse(sources.settings)
         let menu = Set((settings.menu ?? []).map(\.url))
+        // The Notice of Privacy Practices is reached from every page's footer instead.
+        let footer = try String(contentsOf: repositoryRoot.appendingPathComponent("theme/templates/partials/footer.mustache"), encoding: .utf8)
         for path in pages {
-            #expect(menu.contains(OutputIndex.url(for: path)), "\(path) is not in the menu")
+            let url = OutputIndex.url(for: path)
+            #expect(menu.contains(url) || footer.contains("href=\"\(url)\""), "\(path) is neither in the menu nor in the footer")
         }
         #expect(result.files.contains { $0.path == "404.html" })
     }

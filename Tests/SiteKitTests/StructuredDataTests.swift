@@ -71,10 +71,29 @@ import Testing
         let offers = try #require(clinic["makesOffer"] as? [[String: Any]])
         let pages = sources.pages.compactMap { PageLoader.load($0).0 }
         let (catalog, _) = PriceCatalog.build(from: pages)
-        let confirmed = catalog.prices.filter { $0.amount != nil }
-        #expect(offers.map { $0["name"] as? String } == confirmed.map(\.name))
-        #expect(offers.map { $0["price"] as? String } == confirmed.map { "\($0.amount!)" })
+        let listed = catalog.prices.filter { $0.amount != nil && $0.bundle.isEmpty }
+        #expect(offers.map { $0["name"] as? String } == listed.map(\.name))
+        #expect(offers.map { $0["price"] as? String } == listed.map { "\($0.amount!)" })
         #expect(!offers.contains { ($0["name"] as? String) == "Psychiatric evaluation" })
+        // The clinic's "six treatments" is arithmetic on the session fee, not a package it sells.
+        #expect(catalog.prices.contains { !$0.bundle.isEmpty && $0.amount != nil })
+        #expect(!offers.contains { ($0["price"] as? String) == "3000" })
+    }
+
+    @Test func aBundleIsNoOffer() throws {
+        let site = try TestSite([
+            "content/index.md": page("Home"),
+            "content/_site.yaml": "name: Clinic\nclinic:\n  name: Clinic\n",
+            "content/pricing.md": page(
+                "Prices", "{{table prices}}\n",
+                extra: "prices:\n  - id: visit\n    name: Visit\n    amount: 80\n  - id: three-visits\n    name: Three visits\n    bundle: {visit: 3}\n    amount: 240\n"),
+        ])
+        defer { site.remove() }
+        let html = try #require(site.html(site.build(), "index.html"))
+        let clinic = try #require(try Self.blocks(in: html).first { $0["@type"] as? String == "MedicalClinic" })
+        let offers = try #require(clinic["makesOffer"] as? [[String: Any]])
+        #expect(offers.map { $0["name"] as? String } == ["Visit"])
+        #expect(offers.map { $0["price"] as? String } == ["80"])
     }
 
     @Test func everyBlockOfEveryPageParses() throws {

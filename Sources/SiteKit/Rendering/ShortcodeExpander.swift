@@ -12,7 +12,7 @@ public struct ShortcodeExpander: Sendable {
     public var settings: SiteSettings
 
     public static let names = ["clinic", "list", "price", "table"]
-    public static let unconfirmedDetail = "to be confirmed: please ask us"
+    public static let unconfirmedDetail = "not confirmed yet, please ask us"
 
     public init(prices: PriceCatalog, lists: DataLists, settings: SiteSettings) {
         self.prices = prices

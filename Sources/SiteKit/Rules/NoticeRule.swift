@@ -33,8 +33,18 @@ struct NoticeRule: Sendable {
                     #"\buninsured\b|\bself[-\s]pay\b|\b(?:do not|don['’]t|does not|doesn['’]t)\s+have\s+(?:health\s+)?insurance\b|\bnot\s+(?:to\s+)?(?:be\s+)?us(?:e|ing)\s+(?:your\s+|their\s+|it\b)|\bpay(?:ing)?\s+for\s+(?:your|their)\s+own\s+care\b|\bwithout\s+(?:health\s+)?insurance\b"#
                 ),
                 missing: "who it is for (people without insurance, or not using it)"),
+            // What the federal standard notice also tells people (CMS, "Right to Receive a Good
+            // Faith Estimate of Expected Charges"): when it is given, the $400 threshold, the
+            // right to dispute, and where to learn more.
+            Requirement(pattern: compiled(#"\bschedul"#), missing: "that the estimate is given when you schedule care (or ask for it)"),
+            Requirement(
+                pattern: compiled(#"\bat\s+least\s+(?:US)?\$\s?400\b|(?:US)?\$\s?400\s+or\s+more\b"#),
+                missing: "the threshold (a bill at least $400 more than the estimate)"),
+            Requirement(pattern: compiled(#"\bdisput"#), missing: "that you can dispute such a bill"),
+            Requirement(pattern: compiled(#"cms\.gov/nosurprises"#), missing: "where to learn more (cms.gov/nosurprises)"),
+            Requirement(pattern: compiled(#"\b1[-\s.]?800[-\s.]?985[-\s.]?3059\b"#), missing: "the federal help line (1-800-985-3059)"),
         ],
-        suggestion: "add a section such as \"Your right to a Good Faith Estimate\": under the No Surprises Act, if you do not have insurance or are not using it, you have the right to receive a Good Faith Estimate of the expected charges before your care",
+        suggestion: "add a section such as \"Your right to a Good Faith Estimate\": under the No Surprises Act, if you do not have insurance or are not using it, you have the right to a Good Faith Estimate of the expected charges, given in writing when you schedule care or ask for it; if your bill is at least $400 more than the estimate, you can dispute it; to learn more, visit www.cms.gov/nosurprises or call 1-800-985-3059",
         source: "https://www.cms.gov/nosurprises")
 
     /// Crisis help: the 988 Suicide & Crisis Lifeline. Required on every page that mentions suicide
@@ -47,7 +57,17 @@ struct NoticeRule: Sendable {
         suggestion: "the theme shows the crisis notice on pages that mention suicide (page.mentions_crisis); check the page's template, or add to the page: \"If you are thinking about suicide, call or text 988, the 988 Suicide & Crisis Lifeline\"",
         source: "https://988lifeline.org/")
 
-    static let all = [goodFaithEstimate, crisisLine]
+    /// The HIPAA Notice of Privacy Practices: a covered entity with a website about its services
+    /// must post it there prominently (45 CFR 164.520(c)(3)(i)). Required on pages of a type that
+    /// lists it (the clinic's base type `page`, so every page, through the footer's link).
+    static let privacyPractices = NoticeRule(
+        id: "privacy-practices",
+        title: "the way to the clinic's Notice of Privacy Practices",
+        requirements: [Requirement(pattern: compiled(#"\bNotice\s+of\s+Privacy\s+Practices\b"#), missing: "'Notice of Privacy Practices'")],
+        suggestion: "link to the notice from the theme's footer, e.g. <a href=\"/privacy/\">Notice of Privacy Practices</a>, and keep the notice (or its placeholder, marked unconfirmed) in content/privacy.md",
+        source: "45 CFR 164.520(c)(3)(i), https://www.ecfr.gov/current/title-45/section-164.520")
+
+    static let all = [goodFaithEstimate, crisisLine, privacyPractices]
     static let ids = all.map(\.id)
 
     static func named(_ id: String) -> NoticeRule? { all.first { $0.id == id } }

@@ -37,7 +37,7 @@ struct ReviewCheck {
             return [
                 .warning(
                     "review.pending", at: value.position,
-                    "this page has not been medically reviewed yet (reviewed: pending), so it shows no \"Medically reviewed by\" line",
+                    "this page has not been medically reviewed yet (reviewed: pending), so it shows no \"Medically reviewed by\" line (templates can say it awaits review: review_pending)",
                     suggestion: "once a clinician has reviewed it, replace 'pending' with the date and add their name: \(example) and reviewed_by: NAME"),
             ]
         case .date(let text):

@@ -285,6 +285,7 @@ public struct PageAssembler: Sendable {
             ("page", .plain(.map(pageContext))),
         ]
         if let review = Review(page) { context.append(("review", .plain(.map([("by", .string(review.by)), ("date", .string(review.date))])))) }
+        if Review.isPending(page) { context.append(("review_pending", .plain(.bool(true)))) }
         context.append(("site", .shared(siteContext.value)))
         return context
     }

@@ -2,7 +2,7 @@ import Foundation
 import SiteMarkdown
 
 /// JSON-LD for search engines, built from the same data as the visible text:
-/// `MedicalClinic` on the home page (offers from confirmed prices only), `FAQPage` on a page of
+/// `MedicalClinic` on the home page (offers from confirmed prices only, no bundles), `FAQPage` on a page of
 /// `type: faq` (one question per `##` heading that ends in "?", the answer being the visible text
 /// below it), `MedicalWebPage` with `lastReviewed`/`reviewedBy` where front matter gives them.
 public enum StructuredData {
@@ -14,8 +14,10 @@ public enum StructuredData {
             if let area = clinic["area_served"]?.string { entry["areaServed"] = area }
             if let specialty = clinic["medical_specialty"]?.string { entry["medicalSpecialty"] = specialty }
             if let description = page.description ?? (settings.description.isEmpty ? nil : settings.description) { entry["description"] = description }
+            // Only the fees the clinic lists one by one: a bundle ("six treatments") is arithmetic
+            // on them, not something the clinic sells.
             let offers: [[String: Any]] = prices.prices.compactMap { price in
-                guard let amount = price.amount else { return nil }
+                guard let amount = price.amount, price.bundle.isEmpty else { return nil }
                 return ["@type": "Offer", "name": price.name, "price": "\(amount)", "priceCurrency": price.currency]
             }
             if !offers.isEmpty { entry["makesOffer"] = offers }
@@ -82,5 +84,12 @@ public struct Review: Sendable, Hashable {
         else { return nil }
         self.by = by
         self.date = date
+    }
+
+    /// Whether the page says its medical review is still to be done (`reviewed: pending`), so
+    /// the theme can say so to the reader.
+    public static func isPending(_ page: Page) -> Bool {
+        guard let reviewed = page.frontMatter["reviewed"], case .string(let value) = reviewed.kind else { return false }
+        return value.trimmingCharacters(in: .whitespaces).lowercased() == "pending"
     }
 }

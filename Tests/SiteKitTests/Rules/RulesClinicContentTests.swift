@@ -24,7 +24,9 @@ import Testing
     /// A theme with the templates the clinic's pages name, each showing the crisis notice on
     /// pages that mention suicide, as the clinic's theme does.
     static let theme: [String: String] = {
+        // The clinic's schema requires the way to the Notice of Privacy Practices on every page.
         let page = RulesTestSite.crisisTheme["theme/templates/page.mustache"]!
+            .replacingOccurrences(of: "</body>", with: "<footer><a href=\"/privacy/\">Notice of Privacy Practices</a></footer></body>")
         return ["theme/templates/page.mustache": page, "theme/templates/home.mustache": page, "theme/templates/404.mustache": page]
     }()
 

@@ -22,7 +22,7 @@ import Testing
     static let goodFaithEstimate = """
         ## Your right to a Good Faith Estimate
 
-        Under the No Surprises Act, if you do not have health insurance or are not using it, you have the right to receive a Good Faith Estimate of the expected charges.
+        Under the No Surprises Act, if you do not have health insurance or are not using it, you have the right to receive a Good Faith Estimate of the expected charges. You get it when you schedule care, or when you ask. If your bill is at least $400 more than the estimate, you can dispute it. Learn more at cms.gov/nosurprises or 1-800-985-3059.
 
         """
 
@@ -41,9 +41,28 @@ import Testing
     }
 
     @Test func aNoticeThatLeavesOutWhoItIsForFails() throws {
-        let result = try pricing("Under the No Surprises Act you have the right to a Good Faith Estimate.\n")
+        let result = try pricing(
+            "Under the No Surprises Act you have the right to a Good Faith Estimate when you schedule care. If your bill is at least $400 more, you can dispute it (cms.gov/nosurprises, 1-800-985-3059).\n")
         #expect(result.ruleLines == ["content/pricing.md:4:7 error notice.missing"])
         #expect(result.diagnostic("notice.missing")?.message.hasSuffix("does not mention who it is for (people without insurance, or not using it)") == true)
+    }
+
+    /// The federal standard notice's facts: a notice that leaves out each of them fails, naming it.
+    @Test func eachFactOfTheFederalNoticeIsRequired() throws {
+        let facts: [(String, String)] = [
+            ("when you schedule care", "that the estimate is given when you schedule care"),
+            ("at least $400", "the threshold (a bill at least $400 more than the estimate)"),
+            ("you can dispute it", "that you can dispute such a bill"),
+            ("cms.gov/nosurprises", "where to learn more (cms.gov/nosurprises)"),
+            ("1-800-985-3059", "the federal help line (1-800-985-3059)"),
+        ]
+        for (fact, missing) in facts {
+            let body = Self.goodFaithEstimate.replacingOccurrences(of: fact, with: "something")
+            #expect(body != Self.goodFaithEstimate, "the fixture holds '\(fact)'")
+            let result = try pricing("A session costs $100.\n\n" + body)
+            #expect(result.ruleLines == ["content/pricing.md:4:7 error notice.missing"], "without \(fact)")
+            #expect(result.diagnostic("notice.missing")?.message.contains(missing) == true, "without \(fact)")
+        }
     }
 
     @Test func aPricingPageWithTheNoticePasses() throws {
@@ -54,7 +73,7 @@ import Testing
         let theme = [
             "theme/templates/page.mustache": """
                 <html><body><main>{{{content}}}</main>
-                <footer><p>You have the right to a Good Faith Estimate (No Surprises Act) if you are uninsured or self-pay.</p></footer></body></html>
+                <footer><p>You have the right to a Good Faith Estimate (No Surprises Act) if you are uninsured or self-pay, when you schedule care. A bill at least $400 above it can be disputed: cms.gov/nosurprises, 1-800-985-3059.</p></footer></body></html>
 
                 """
         ]

@@ -93,7 +93,7 @@ struct RulesTestSite {
 }
 
 /// Codes the content rules report.
-let ruleCodePrefixes = ["schema.", "review.", "notice.", "wording.", "rules."]
+let ruleCodePrefixes = ["schema.", "review.", "notice.", "wording.", "readability.", "rules."]
 
 extension BuildResult {
     /// Diagnostics of the content rules only, as `file:line:column severity code`.
