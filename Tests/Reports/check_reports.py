@@ -176,6 +176,10 @@ def sarif_is_valid_and_lists_exactly_the_json_diagnostics():
         if d["line"] > 0:
             assert loc["region"]["startLine"] == d["line"]
             assert loc["region"].get("startColumn", 0) == d["column"]  # ASCII sources: bytes = UTF-16 units
+            if d["code"] in ("price.literal", "price.mismatch") and res.get("fixes"):
+                region = loc["region"]
+                line = (site / d["file"]).read_text().split("\n")[d["line"] - 1]
+                assert line[region["startColumn"] - 1 : region["endColumn"] - 1].startswith("$"), (line, region)
         assert res["partialFingerprints"]["clinicSite/v1"]
         rule = rules[res["ruleIndex"]]
         if d["code"] in ("price.literal", "price.mismatch"):

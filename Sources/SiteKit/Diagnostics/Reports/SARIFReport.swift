@@ -16,7 +16,7 @@ struct SARIFReport {
             Result(
                 ruleId: d.code, ruleIndex: ruleIndex[d.code]!, level: Self.level(d.severity),
                 message: Message(text: d.suggestion.map { "\(d.message)\nhelp: \($0)" } ?? d.message),
-                locations: [Location(physicalLocation: PhysicalLocation(artifactLocation: artifact(d.position.file), region: region(d.position)))],
+                locations: [Location(physicalLocation: PhysicalLocation(artifactLocation: artifact(d.position.file), region: region(d)))],
                 partialFingerprints: ["clinicSite/v1": fingerprint],
                 fixes: d.fix.map { fix in
                     [
@@ -72,6 +72,17 @@ struct SARIFReport {
     func region(_ position: SourcePosition) -> Region? {
         guard position.line > 0 else { return nil }
         return Region(startLine: position.line, startColumn: position.column > 0 ? lines.utf16Column(position) : nil)
+    }
+
+    /// The diagnostic's region, with its end where a fix starting at it tells the problem's extent.
+    func region(_ d: Diagnostic) -> Region? {
+        guard var region = region(d.position) else { return nil }
+        if let fix = d.fix, fix.start == LineColumnPosition(line: d.position.line, column: d.position.column) {
+            let end = SourcePosition(file: d.position.file, line: fix.end.line, column: fix.end.column)
+            region.endLine = end.line
+            region.endColumn = lines.utf16Column(end)
+        }
+        return region
     }
 
     func region(_ fix: Fix, in file: String) -> Region {
