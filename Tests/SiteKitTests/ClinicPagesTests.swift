@@ -110,8 +110,9 @@ import Testing
         let site = try TestSite([:], theme: false)
         defer { site.remove() }
         for folder in ["content", "theme"] { try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: site.url(folder)) }
-        let footer = try #require(site.read("theme/templates/partials/footer.mustache"))
-        try site.write("theme/templates/partials/footer.mustache", footer.replacingOccurrences(of: "<p><a href=\"/privacy/\">Notice of Privacy Practices</a></p>\n", with: ""))
+        let settings = try #require(site.read("content/_site.yaml"))
+        #expect(settings.contains("privacy_url: /privacy/\n"))
+        try site.write("content/_site.yaml", settings.replacingOccurrences(of: "privacy_url: /privacy/\n", with: ""))
         try FileManager.default.removeItem(at: site.url("content/privacy.md"))
         let result = site.build()
         let missing = result.diagnostics.filter { $0.code == "notice.missing" }

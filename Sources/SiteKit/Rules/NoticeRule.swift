@@ -64,7 +64,7 @@ struct NoticeRule: Sendable {
         id: "privacy-practices",
         title: "the way to the clinic's Notice of Privacy Practices",
         requirements: [Requirement(pattern: compiled(#"\bNotice\s+of\s+Privacy\s+Practices\b"#), missing: "'Notice of Privacy Practices'")],
-        suggestion: "link to the notice from the theme's footer, e.g. <a href=\"/privacy/\">Notice of Privacy Practices</a>, and keep the notice (or its placeholder, marked unconfirmed) in content/privacy.md",
+        suggestion: "set privacy_url: /privacy/ in content/_site.yaml (the clinic's footer then links to \"Notice of Privacy Practices\" on every page), and keep the notice, or its placeholder marked unconfirmed, in content/privacy.md",
         source: "45 CFR 164.520(c)(3)(i), https://www.ecfr.gov/current/title-45/section-164.520")
 
     static let all = [goodFaithEstimate, crisisLine, privacyPractices]

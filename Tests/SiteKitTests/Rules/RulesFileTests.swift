@@ -25,9 +25,9 @@ import Testing
         let schemas = try String(contentsOf: content.appendingPathComponent("_schemas.yaml"), encoding: .utf8)
         #expect(load(schemas: schemas, wording: RulesTestSite.clinicWording) == [])
         let schema = SchemaSet.load(SourceFile(relativePath: "_schemas.yaml", displayPath: "content/_schemas.yaml", text: schemas)).0
-        #expect(schema.typeNames == ["clinical", "faq", "home", "page", "pricing"])
+        #expect(schema.typeNames == ["clinical", "faq", "home", "page", "pricing", "providers"])
         #expect(schema.type(named: "faq")?.required.map(\.key) == ["title", "description", "reviewed", "reviewed_by"])
-        #expect(schema.type(named: "pricing")?.notices == ["good-faith-estimate"])
+        #expect(schema.type(named: "pricing")?.notices == ["privacy-practices", "good-faith-estimate"])
         #expect(schema.reviewPeriodMonths == 12)
     }
 

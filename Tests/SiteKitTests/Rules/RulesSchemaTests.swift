@@ -123,7 +123,7 @@ import Testing
     }
 
     @Test func thePricingPageNeedsItsPrices() throws {
-        let body = "Under the No Surprises Act, if you do not have insurance, you have the right to receive a Good Faith Estimate.\n"
+        let body = "Under the No Surprises Act, if you do not have insurance, you have the right to receive a Good Faith Estimate when you schedule care. If the bill is at least $400 more, you can dispute it: cms.gov/nosurprises, 1-800-985-3059.\n"
         let result = try site(["content/pricing.md": "---\ntitle: Pricing\ndescription: Costs.\ntype: pricing\n---\n\n\(body)"])
         #expect(result.ruleLines == ["content/pricing.md:1:1 error schema.missing-key"])
         #expect(result.diagnostic("schema.missing-key")?.message.contains("no 'prices'") == true)
