@@ -51,6 +51,7 @@ public enum MarkdownRenderer {
         // first, as any node not from the arena must be.
         clinic_arena_begin()
         defer { clinic_arena_end() }
+        let (source, wideTables) = TableLimit.neutralize(source)
         let (parser, document) = parse(source, cmarkOptions: cmarkOptions)
         defer {
             cmark_node_free(document)
@@ -61,6 +62,7 @@ public enum MarkdownRenderer {
                 var walker = TreeWalker(
                     source: source, options: options, rewriteLink: rewrite, expandShortcode: expand, cmarkOptions: cmarkOptions)
                 walker.problems = cutTooDeep(document, depthOfRoot: 0).map { MarkdownProblem(kind: .tooDeep, position: $0) }
+                    + wideTables.map { MarkdownProblem(kind: .tooWide, position: $0) }
                 walker.walk(document)
                 return RenderedMarkdown(
                     html: "", headings: walker.headings, links: walker.links,

@@ -126,6 +126,8 @@ public struct MarkdownProblem: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// Blocks or inlines nested deeper than `MarkdownRenderer.maxDepth`: the deeper part is left out.
         case tooDeep
+        /// A table with more columns than `TableLimit.maxColumns`: left out (it is not a table).
+        case tooWide
     }
     public var kind: Kind
     /// Where the part left out starts (or the shortcode that inserted it).

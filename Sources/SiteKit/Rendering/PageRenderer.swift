@@ -42,6 +42,12 @@ public struct PageRenderer: Sendable {
                         "markdown.too-deep", at: at,
                         "the Markdown here nests more than \(MarkdownRenderer.maxDepth) levels deep (quotes, lists, emphasis or images inside each other); what is inside is left out",
                         suggestion: "nest fewer levels: each '>' or list marker at the start of a line opens one more; write \\> or \\- for the character itself"))
+            case .tooWide:
+                diagnostics.append(
+                    .error(
+                        "markdown.too-wide", at: at,
+                        "this table has more than \(TableLimit.maxColumns) columns, more than any reader can follow (and slow to build); it is left out",
+                        suggestion: "split it into narrower tables, or turn the columns into rows"))
             }
         }
         return RenderedPage(page: page, body: body, diagnostics: diagnostics, crisisTermInBody: CrisisDetector.anyTerm(in: body))
