@@ -66,7 +66,7 @@ public enum MarkdownRenderer {
                 walker.walk(document)
                 return RenderedMarkdown(
                     html: "", headings: walker.headings, links: walker.links,
-                    textBlocks: walker.textBlocks, shortcodes: walker.shortcodes, problems: walker.problems)
+                    textBlocks: walker.textBlocks, shortcodes: walker.shortcodes, problems: walker.problems, rawHTML: walker.rawHTML)
             }
         }
         // The HTML is in the arena too: copied out here, released with it.
@@ -172,6 +172,8 @@ private struct TreeWalker {
     var textBlocks: [TextBlock] = []
     var shortcodes: [Shortcode] = []
     var problems: [MarkdownProblem] = []
+    /// Raw HTML published as written (only when the site allows it).
+    var rawHTML: [RawHTML] = []
     var slugger = Slugger()
 
     /// Nodes that a block shortcode inserted: every position in them is the shortcode's.
@@ -439,13 +441,18 @@ private struct TreeWalker {
     /// HTML comments are notes for authors (and exemptions such as `<!-- ignore: price -->`):
     /// they never reach the page, whatever the raw-HTML setting. Other raw HTML is replaced by
     /// cmark's own placeholder unless the site allows it (the render itself is unsafe).
-    private func handleRawHTML(_ node: OpaquePointer) {
-        let isComment = literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--")
+    private mutating func handleRawHTML(_ node: OpaquePointer) {
+        let text = literal(node)
+        // By bytes: `<!--` followed by a combining mark is no "<!--" prefix of Characters.
+        let isComment = text.utf8.drop { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }.starts(with: "<!--".utf8)
         if isComment {
             cmark_node_unlink(node)
             cmark_node_free(node)
         } else if !options.allowRawHTML {
             cmark_node_set_literal(node, "<!-- raw HTML omitted -->")
+        } else {
+            // Published as written: kept with its position, so the site checks its links.
+            rawHTML.append(RawHTML(html: text, position: position(of: node) ?? LineColumn(line: 1, column: 1)))
         }
     }
 
