@@ -52,6 +52,7 @@ public enum MarkdownRenderer {
         // first, as any node not from the arena must be.
         clinic_arena_begin()
         defer { clinic_arena_end() }
+        let (source, wideTables) = TableLimit.neutralize(source)
         let (parser, document) = parse(source, cmarkOptions: cmarkOptions)
         defer {
             cmark_node_free(document)
@@ -63,10 +64,11 @@ public enum MarkdownRenderer {
                     source: source, options: options, rewriteLink: rewrite, expandShortcode: expand, cmarkOptions: cmarkOptions)
                 walker.rewriteLinkWrittenIn = rewriteLinkWrittenIn
                 walker.problems = cutTooDeep(document, depthOfRoot: 0).map { MarkdownProblem(kind: .tooDeep, position: $0) }
+                    + wideTables.map { MarkdownProblem(kind: .tooWide, position: $0) }
                 walker.walk(document)
                 return RenderedMarkdown(
                     html: "", headings: walker.headings, links: walker.links,
-                    textBlocks: walker.textBlocks, shortcodes: walker.shortcodes, problems: walker.problems)
+                    textBlocks: walker.textBlocks, shortcodes: walker.shortcodes, problems: walker.problems, rawHTML: walker.rawHTML)
             }
         }
         // The HTML is in the arena too: copied out here, released with it.
@@ -174,6 +176,8 @@ private struct TreeWalker {
     var textBlocks: [TextBlock] = []
     var shortcodes: [Shortcode] = []
     var problems: [MarkdownProblem] = []
+    /// Raw HTML published as written (only when the site allows it).
+    var rawHTML: [RawHTML] = []
     var slugger = Slugger()
 
     /// Nodes that a block shortcode inserted: every position in them is the shortcode's.
@@ -493,7 +497,7 @@ private struct TreeWalker {
     /// position (`markdown.raw-html-dropped`): nothing is left out silently.
     private mutating func handleRawHTML(_ node: OpaquePointer) {
         let html = literal(node)
-        let kept = html.contains("<!--") ? Self.removingComments(html) : html
+        let kept = html.utf8.contains(UInt8(ascii: "<")) ? Self.removingComments(html) : html
         let rest = kept.trimmingCharacters(in: .whitespacesAndNewlines)
         if rest.isEmpty {
             cmark_node_unlink(node)
@@ -502,6 +506,8 @@ private struct TreeWalker {
         }
         if options.allowRawHTML {
             if kept != html { cmark_node_set_literal(node, kept) }
+            // Published as written: kept with its position, so the site checks its links.
+            rawHTML.append(RawHTML(html: kept, position: position(of: node) ?? LineColumn(line: 1, column: 1)))
             return
         }
         let at = position(of: node) ?? LineColumn(line: 1, column: 1)
@@ -534,16 +540,29 @@ private struct TreeWalker {
         return LineColumn(line: start.line + lines, column: before.distance(from: newline, to: before.endIndex))
     }
 
-    /// `html` without its `<!-- … -->` comments (an unclosed one runs to the end).
+    /// `html` without its `<!-- … -->` comments (an unclosed one runs to the end). By bytes:
+    /// `<!--` followed by a combining mark is no "<!--" of Characters, but a browser opens a
+    /// comment there.
     static func removingComments(_ html: String) -> String {
-        var out = ""
-        var rest = Substring(html)
-        while let open = rest.range(of: "<!--") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
-            rest = rest[close.upperBound...]
+        let bytes = Array(html.utf8)
+        let open = Array("<!--".utf8), close = Array("-->".utf8)
+        func find(_ needle: [UInt8], from: Int) -> Int? {
+            var i = from
+            while i + needle.count <= bytes.count {
+                if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
+                i += 1
+            }
+            return nil
         }
-        return out + rest
+        var out: [UInt8] = []
+        var i = 0
+        while let start = find(open, from: i) {
+            out += bytes[i..<start]
+            guard let end = find(close, from: start + open.count) else { return String(decoding: out, as: UTF8.self) }
+            i = end + close.count
+        }
+        out += bytes[i...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Headings

@@ -141,6 +141,8 @@ public struct MarkdownProblem: Sendable, Hashable {
         case tooDeep
         /// Raw HTML left out because the site does not allow it: its start, as written.
         case rawHTMLDropped(String)
+        /// A table with more columns than `TableLimit.maxColumns`: left out (it is not a table).
+        case tooWide
     }
     public var kind: Kind
     /// Where the part left out starts (or the shortcode that inserted it).
@@ -153,6 +155,17 @@ public struct MarkdownProblem: Sendable, Hashable {
 }
 
 /// The result of rendering one Markdown body.
+/// A piece of raw HTML of a page (an HTML block or an inline tag) and where it starts.
+public struct RawHTML: Sendable, Hashable {
+    public var html: String
+    public var position: LineColumn
+
+    public init(html: String, position: LineColumn) {
+        self.html = html
+        self.position = position
+    }
+}
+
 public struct RenderedMarkdown: Sendable {
     public var html: String
     public var headings: [MarkdownHeading]
@@ -161,6 +174,9 @@ public struct RenderedMarkdown: Sendable {
     public var shortcodes: [Shortcode]
     /// Problems found while rendering (nesting too deep), in document order.
     public var problems: [MarkdownProblem] = []
+    /// Raw HTML written into the page as it is (allowed by the site), where it starts: its links
+    /// are checked like Markdown's (`LinkChecker.checkBody`).
+    public var rawHTML: [RawHTML] = []
     /// Ids present in the HTML: heading ids (raw HTML ids are found by the site's HTML scan).
     public var ids: [String] { headings.map(\.id) }
 }

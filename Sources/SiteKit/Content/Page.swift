@@ -83,7 +83,16 @@ public enum PageLoader {
         }
         var weight = 0
         if let w = frontMatter["weight"] {
-            if let i = w.int { weight = i } else { diagnostics.append(.error("schema.type", at: w.position, "'weight' must be a whole number, not \(w.typeName)")) }
+            if let i = w.int {
+                weight = i
+            } else {
+                // Name what was written (`10^30`, a number too long for a whole number), not only its type.
+                let written = w.written ?? w.string.map { "'\($0)'" } ?? w.typeName
+                diagnostics.append(
+                    .error(
+                        "schema.type", at: w.position, "'weight' must be a whole number such as 10, not \(written)",
+                        suggestion: "weights only order pages (lower first): small whole numbers such as 10, 20, 30 are enough"))
+            }
         }
 
         let (kind, url, outputPath, urlPosition) = location(of: file, frontMatter: frontMatter, diagnostics: &diagnostics)

@@ -106,6 +106,18 @@ public struct SiteSources: Sendable {
                     StaticFile(outputPath: relative, displayPath: contentDisplay + "/" + relative, source: url))
             }
         }
+        // A folder named `_site.yaml` (its files are data, skipped) would leave the site without
+        // settings, silently: every `{{clinic …}}` would then fail far from the cause.
+        var settingsIsFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: content.appendingPathComponent(settingsFileName).path, isDirectory: &settingsIsFolder),
+            settingsIsFolder.boolValue
+        {
+            sources.diagnostics.append(
+                .error(
+                    "settings.invalid", at: SourcePosition(file: contentDisplay + "/" + settingsFileName),
+                    "'\(settingsFileName)' is a folder, so the site has no settings; the settings are one YAML file",
+                    suggestion: "rename or move the folder, and write the settings (name: …, menu: …) into the file \(contentDisplay)/\(settingsFileName)"))
+        }
         // Read and decoded on every core, kept in the walk's order.
         let reader = walker
         for ((role, _, _), result) in zip(toRead, toRead.parallelMap { reader.load($0.url, relative: $0.relative) }) {

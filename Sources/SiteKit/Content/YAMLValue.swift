@@ -171,6 +171,12 @@ public enum YAMLReader {
         }
         switch node {
         case .scalar(let scalar):
+            if scalar.tag.rawValue == Tag.Name.binary.rawValue {
+                // Would be published as its base64 text.
+                throw Failure(
+                    message: "invalid YAML: binary data ('!!binary') cannot be a value here", position: at,
+                    hint: "write the value as text; put images and files in the content folder and link to them")
+            }
             if scalar.style == .plain || scalar.style == .any {
                 var value = YAMLValue(plainScalar(scalar.string), at: at)
                 if case .double = value.kind { value.written = scalar.string }
@@ -195,6 +201,13 @@ public enum YAMLReader {
                     throw Failure(
                         message: "invalid YAML: a key must be text, not \(what)", position: keyPosition,
                         hint: "write the key as plain text, such as 'title:'; a key written as \(written) is read as \(what)")
+                }
+                if scalar.string == "<<", scalar.style == .plain || scalar.style == .any {
+                    // A merge key (`<<: *defaults`): YAML 1.1 copies the anchor's keys here, which
+                    // this reader does not do; the keys would silently be missing.
+                    throw Failure(
+                        message: "invalid YAML: merge keys ('<<:') are not supported, so the keys it would bring in would be missing",
+                        position: keyPosition, hint: "write the keys out in this mapping instead of '<<: *name'")
                 }
                 entries.append(
                     YAMLValue.Entry(key: scalar.string, keyPosition: keyPosition, value: try convert(value, file: file, firstLine: firstLine, budget: &budget)))

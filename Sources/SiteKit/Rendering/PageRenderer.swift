@@ -49,6 +49,12 @@ public struct PageRenderer: Sendable {
                         "markdown.raw-html-dropped", at: at,
                         "the raw HTML '\(html)' is left out of the page: this site does not allow raw HTML",
                         suggestion: "write it in Markdown, or set allow_raw_html: true in the site settings (content/_site.yaml) to publish it as written"))
+            case .tooWide:
+                diagnostics.append(
+                    .error(
+                        "markdown.too-wide", at: at,
+                        "this table has more than \(TableLimit.maxColumns) columns, more than any reader can follow (and slow to build); it is left out",
+                        suggestion: "split it into narrower tables, or turn the columns into rows"))
             }
         }
         return RenderedPage(page: page, body: body, diagnostics: diagnostics, crisisTermInBody: CrisisDetector.anyTerm(in: body))

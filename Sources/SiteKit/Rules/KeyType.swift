@@ -14,7 +14,8 @@ enum KeyType: String, CaseIterable, Sendable {
         switch (self, value.kind) {
         case (.any, _), (.review, _), (_, .null): return true
         case (.text, .string), (.text, .int), (.text, .double), (.text, .date): return true
-        case (.date, .date): return true
+        // The shape alone (`2026-13-45`) is no date: the day must exist.
+        case (.date, .date(let s)): return CalendarDate(s) != nil
         case (.date, .string(let s)): return CalendarDate(s) != nil
         case (.bool, .bool), (.int, .int), (.number, .int), (.number, .double): return true
         case (.list, .array), (.map, .mapping): return true

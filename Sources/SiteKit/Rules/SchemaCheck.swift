@@ -85,7 +85,7 @@ struct SchemaCheck {
             guard !type.accepts(entry.value) else { continue }
             result.append(
                 .error(
-                    "schema.type", at: entry.value.position, "'\(entry.key)' must be \(type.phrase), not \(entry.value.typeName)",
+                    "schema.type", at: entry.value.position, "'\(entry.key)' must be \(type.phrase), not \(Self.describe(entry.value))",
                     suggestion: typeSuggestion(entry, type: type, on: page)))
         }
         return result
@@ -133,6 +133,12 @@ struct SchemaCheck {
                 + "this type's keys are: \(known.joined(separator: ", "))"
         }
         return .warning("schema.unknown-key", at: entry.keyPosition, message, suggestion: suggestion, fix: fix)
+    }
+
+    /// A value as a type message names it: its type, or for a date that does not exist its text.
+    static func describe(_ value: YAMLValue) -> String {
+        if case .date(let text) = value.kind, CalendarDate(text) == nil { return "'\(text)', which is no day of the calendar" }
+        return value.typeName
     }
 
     func typeSuggestion(_ entry: YAMLValue.Entry, type: KeyType, on page: RulePage) -> String? {

@@ -31,6 +31,7 @@ public enum HTMLScanner {
         "a": ["href"], "area": ["href"], "link": ["href"], "img": ["src"], "script": ["src"],
         "source": ["src"], "iframe": ["src"], "audio": ["src"], "video": ["src", "poster"],
         "form": ["action"], "track": ["src"], "embed": ["src"], "object": ["data"],
+        "button": ["formaction"], "input": ["formaction", "src"],
     ]
     static let textBlocks: Set<String> = [
         "p", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "caption", "figcaption",

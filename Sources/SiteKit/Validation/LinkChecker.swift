@@ -191,6 +191,24 @@ public struct LinkChecker: Sendable {
             }
             diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion, fix: fix))
         }
+        diagnostics += checkRawHTML(page)
+        return diagnostics
+    }
+
+    /// The links of raw HTML that the site allows (`<a href>`, `<form action>`, `<img src>` …, read
+    /// with gumbo), checked as Markdown's are, each at its tag in the source.
+    func checkRawHTML(_ page: AssembledPage) -> [Diagnostic] {
+        let file = page.page.source.displayPath
+        var diagnostics: [Diagnostic] = []
+        for raw in page.rendered.body.rawHTML {
+            for link in HTMLScanner.scan(raw.html).links {
+                guard let problem = problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath) else { continue }
+                let at = SourcePosition(
+                    file: file, line: raw.position.line + link.line - 1, column: link.line == 1 ? raw.position.column + link.column - 1 : link.column)
+                diagnostics.append(
+                    Diagnostic(problem.severity, problem.code, at: at, "\(problem.message) (<\(link.element) \(link.attribute)> in raw HTML)", suggestion: problem.suggestion))
+            }
+        }
         return diagnostics
     }
 
