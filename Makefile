@@ -28,7 +28,10 @@ check: release
 unit-test: deps
 	@python3 -c "import PIL" 2>/dev/null || python3 -m pip install --quiet pillow
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	# One test at a time: the tests that drive the CLI for minutes (SIGKILL crashes, a 50 MB page)
+	# wait synchronously, and in parallel they held both of Swift's task threads while the preview
+	# server's tests waited for an answer (time limits hit in a fresh-clone run).
+	$(SWIFT) test --skip-build --no-parallel
 
 ## The CI reports (SARIF, JUnit, GitLab, GitHub) checked with the tools that read them, and the
 ## workflow files against their schemas; pip-installs the checkers when missing.

@@ -10,10 +10,10 @@ import Testing
         let site = try TestSite([
             "content/index.md": page("Home", "![The logo](guide/images/logo.svg)"),
             "content/guide/format.md": page(
-                "Format", "![The logo](images/logo.svg) [the form](files/intake%20form.pdf#page=2) ![Up](../top.png) [faq](../../faq/)"),
+                "Format", "![The logo](images/logo.svg) [the form](files/intake%20form.pdf#page=2) ![Up](../top.svg) [faq](../../faq/)"),
             "content/guide/images/logo.svg": "<svg/>",
             "content/guide/files/intake form.pdf": "%PDF",
-            "content/top.png": "PNG",
+            "content/top.svg": "<svg/>",
             "content/faq.md": page("FAQ"),
         ])
         defer { site.remove() }
@@ -22,7 +22,7 @@ import Testing
         let html = try #require(site.html(result, "guide/format/index.html"))
         #expect(html.contains(#"<img src="/guide/images/logo.svg" alt="The logo" />"#))
         #expect(html.contains(#"<a href="/guide/files/intake%20form.pdf#page=2">the form</a>"#))
-        #expect(html.contains(#"<img src="/top.png" alt="Up" />"#))
+        #expect(html.contains(#"<img src="/top.svg" alt="Up" />"#))
         // A URL-style link keeps working as written.
         #expect(html.contains(#"<a href="../../faq/">faq</a>"#))
         #expect(site.html(result, "index.html")?.contains(#"<img src="/guide/images/logo.svg""#) == true)
@@ -30,14 +30,14 @@ import Testing
 
     @Test func theFileBesideThePageWinsOverTheURLReading() throws {
         let site = try TestSite([
-            "content/guide/format.md": page("Format", "![A](photo.png)"),
-            "content/guide/photo.png": "beside the .md file",
-            "content/guide/format/photo.png": "below the page's URL",
+            "content/guide/format.md": page("Format", "![A](photo.svg)"),
+            "content/guide/photo.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>beside the .md file</title></svg>",
+            "content/guide/format/photo.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>below the URL</title></svg>",
         ])
         defer { site.remove() }
         let result = site.build()
         #expect(result.errors.isEmpty)
-        #expect(site.html(result, "guide/format/index.html")?.contains(#"<img src="/guide/photo.png" alt="A" />"#) == true)
+        #expect(site.html(result, "guide/format/index.html")?.contains(#"<img src="/guide/photo.svg" alt="A" />"#) == true)
     }
 
     @Test func aMissingFileNamesBothPlacesItWasLookedFor() throws {
@@ -211,8 +211,8 @@ import Testing
 @Suite struct SharedListLinkTests {
     @Test func aSharedListsRelativeLinksAreReadFromTheFolderOfThePageThatDeclaresIt() throws {
         let site = try TestSite([
-            "content/conditions/contra.md": page("Contra", "{{list warnings}}\n", extra: "lists:\n  warnings:\n    - \"![A chart](img/chart.png) and [the FAQ](../faq.md)\"\n"),
-            "content/conditions/img/chart.png": "PNG",
+            "content/conditions/contra.md": page("Contra", "{{list warnings}}\n", extra: "lists:\n  warnings:\n    - \"![A chart](img/chart.svg) and [the FAQ](../faq.md)\"\n"),
+            "content/conditions/img/chart.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
             "content/faq.md": page("FAQ"),
             "content/index.md": page("Home", "{{list warnings}}\n"),
         ])
@@ -221,7 +221,7 @@ import Testing
         #expect(result.errors.isEmpty, "\(result.lines)")
         for file in ["index.html", "conditions/contra/index.html"] {
             let html = try #require(site.html(result, file))
-            #expect(html.contains(#"<img src="/conditions/img/chart.png" alt="A chart" /> and <a href="/faq/">the FAQ</a>"#), "\(file)")
+            #expect(html.contains(#"<img src="/conditions/img/chart.svg" alt="A chart" /> and <a href="/faq/">the FAQ</a>"#), "\(file)")
         }
     }
 }

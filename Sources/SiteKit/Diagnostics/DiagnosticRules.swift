@@ -37,6 +37,7 @@ public enum DiagnosticRules {
         ("wording", "wording", contentRules + "#4-wording-rules"), ("rules", "rules files", contentRules + "#6-problems-in-the-data-files"),
         ("page", "pages", readme), ("output", "output", readme), ("template", "templates", readme), ("source", "sources", readme),
         ("settings", "settings", readme), ("io", "environment", readme),
+        ("image", "images", readme), ("html", "html", readme), ("readability", "readability", contentRules + "#7-readability"),
     ].map { DiagnosticFamily(prefix: $0.0, name: $0.1, helpPath: $0.2) }
 
     static let familyByPrefix: [String: DiagnosticFamily] = Dictionary(uniqueKeysWithValues: families.map { ($0.prefix, $0) })
@@ -53,6 +54,10 @@ public enum DiagnosticRules {
         ("link.external-broken", "error", "an outside link answered with an HTTP error (--check-external)"),
         ("link.external-unreachable", "warning", "an outside link could not be reached (--check-external)"),
         ("a11y.missing-alt", "warning", "an image without alt text"),
+        ("image.invalid", "error", "a file that is not a readable image, or one over the pixel limit"),
+        ("image.too-large", "error", "an image file over the size limit in the settings"),
+        ("image.svg-script", "error", "an SVG drawing that holds a script"),
+        ("html.duplicate-id", "error", "an id given twice on one built page"),
         ("price.mismatch", "error", "an amount next to a priced item's name differs from its declared price"),
         ("price.unknown-amount", "error", "an amount that names no item and equals no declared price"),
         ("price.literal", "warning", "an amount typed by hand that equals a price: use {{price ID}}"),
@@ -70,6 +75,8 @@ public enum DiagnosticRules {
         ("shortcode.unknown-key", "error", "a shortcode naming a key that does not exist"),
         ("shortcode.misplaced", "error", "a block shortcode that is not alone on its line"),
         ("markdown.too-deep", "error", "Markdown nested more than 100 levels deep"),
+        ("markdown.raw-html-dropped", "warning", "raw HTML left out because allow_raw_html is off"),
+        ("markdown.too-wide", "error", "a table of more than 100 columns, left out"),
         ("frontmatter.unclosed", "error", "front matter that is never closed"),
         ("frontmatter.invalid", "error", "front matter that is not valid YAML"),
         ("schema.missing-key", "error", "a key the page's type requires is missing or empty"),
@@ -80,6 +87,8 @@ public enum DiagnosticRules {
         ("review.overdue", "warning", "a medical review older than its type allows"),
         ("review.invalid", "error", "a review date or reviewer that cannot be read"),
         ("notice.missing", "error", "a notice the page's type requires is missing"),
+        ("readability.grade", "error", "a page or long sentence above its Flesch-Kincaid grade limit"),
+        ("readability.no-dictionary", "warning", "the hyphenation patterns are missing, so syllables are estimated"),
         ("rules.invalid", "error", "_schemas.yaml or _wording.yaml cannot be read or declares something impossible"),
         ("rules.unknown-key", "warning", "a key the rules files do not know"),
         ("rules.unknown-file", "warning", "a data file whose name is close to a rules file the build reads"),
@@ -94,6 +103,7 @@ public enum DiagnosticRules {
         ("source.symlink-outside", "error", "a symbolic link leading outside the folder"),
         ("source.symlink-broken", "error", "a symbolic link leading nowhere"),
         ("source.symlink-folder", "warning", "a symbolic link to a folder, which is not followed"),
+        ("source.not-a-file", "error", "a FIFO, socket or device (or a link to one) among the sources"),
         ("settings.invalid", "error", "_site.yaml is not valid YAML"),
         ("settings.type", "error", "a setting of the wrong type"),
         ("settings.menu", "error", "a malformed menu entry"),
@@ -103,6 +113,8 @@ public enum DiagnosticRules {
         ("io.output-inside-content", "error", "the output folder is inside the content folder"),
         ("io.output-contains-sources", "error", "the output folder holds the sources"),
         ("io.output-not-writable", "error", "the output folder cannot be written"),
+        ("io.output-is-link", "error", "the output folder is a symbolic link"),
+        ("io.image-cache", "error", "the image cache folder cannot be written"),
         ("io.write-failed", "error", "writing the output failed"),
     ].map { code, level, summary in
         DiagnosticRule(code: code, family: family(of: code), summary: summary, level: Diagnostic.Severity(rawValue: level)!)
