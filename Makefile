@@ -31,7 +31,11 @@ unit-test: deps
 	# One test at a time: the tests that drive the CLI for minutes (SIGKILL crashes, a 50 MB page)
 	# wait synchronously, and in parallel they held both of Swift's task threads while the preview
 	# server's tests waited for an answer (time limits hit in a fresh-clone run).
-	$(SWIFT) test --skip-build --no-parallel
+	# The image tests run in a process of their own: after an image build, a later build in the same
+	# process has twice aborted with heap corruption ('corrupted size vs. prev_size'), an open bug
+	# (docs/robustness.md, 'Open'); this keeps it from hiding the other results until it is fixed.
+	$(SWIFT) test --skip-build --no-parallel --skip ImageTests
+	$(SWIFT) test --skip-build --no-parallel --filter ImageTests
 
 ## The CI reports (SARIF, JUnit, GitLab, GitHub) checked with the tools that read them, and the
 ## workflow files against their schemas; pip-installs the checkers when missing.
