@@ -2,33 +2,6 @@ import Dispatch
 import Foundation
 import SiteMarkdown
 
-/// A file of the built site.
-public struct OutputFile: Sendable {
-    public enum Contents: Sendable {
-        case text(String)
-        /// Copied from a source file (images, PDFs, theme assets).
-        case copy(URL)
-    }
-
-    /// Path below the output folder, `/`-separated.
-    public var path: String
-    public var contents: Contents
-}
-
-/// What a build produced: the files (not yet written) and every diagnostic, sorted.
-public struct BuildResult: Sendable {
-    public var files: [OutputFile]
-    public var diagnostics: [Diagnostic]
-    public var pageCount: Int
-
-    /// Seconds spent in each stage, in order (printed by `clinic-site build --timings`).
-    public var timings: [(stage: String, seconds: Double)] = []
-
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-    /// True when a diagnostic is about the environment (missing folder, unreadable file): exit 2.
-    public var hasEnvironmentErrors: Bool { diagnostics.contains { $0.severity == .error && $0.code.hasPrefix("io.") } }
-}
-
 /// The build pipeline, as named stages from sources to files and diagnostics. Pure: it reads
 /// nothing and writes nothing (see `SiteSources.read` and `OutputWriter`).
 ///
@@ -392,60 +365,5 @@ public struct SiteBuilder: Sendable {
             }
         }
         return Array(Set(result))
-    }
-}
-
-/// Values handed to another thread to be freed there: `drop` releases the only reference.
-final class Garbage: @unchecked Sendable {
-    private var value: Any?
-    init(_ value: Any) { self.value = value }
-    func drop() { value = nil }
-}
-
-/// Measures the stages of a build.
-struct StageClock {
-    private var last = DispatchTime.now().uptimeNanoseconds
-    private(set) var laps: [(stage: String, seconds: Double)] = []
-
-    mutating func lap(_ stage: String) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        laps.append((stage, Double(now - last) / 1e9))
-        last = now
-    }
-}
-
-/// Exemptions that authors write: `<!-- ignore: CODE -->` on a line exempts that line from
-/// diagnostics whose code starts with CODE (`price`, `price.literal`, `wording.cure`); front
-/// matter `ignore: [CODE, …]` exempts the whole page.
-struct Suppressions {
-    private var lines: [String: [Int: [String]]] = [:]
-    private var pages: [String: [String]] = [:]
-
-    init(pages: [Page]) {
-        for page in pages {
-            let file = page.source.displayPath
-            if let list = page.frontMatter["ignore"] {
-                self.pages[file] = (list.array ?? [list]).compactMap(\.string)
-            }
-            guard ByteSearch.contains("<!-- ignore:", in: page.source.text) else { continue }
-            for (index, line) in page.source.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                var rest = line[...]
-                while let open = rest.range(of: "<!-- ignore:") {
-                    let after = rest[open.upperBound...]
-                    guard let close = after.range(of: "-->") else { break }
-                    let codes = after[..<close.lowerBound].split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-                    lines[file, default: [:]][index + 1, default: []] += codes
-                    rest = after[close.upperBound...]
-                }
-            }
-        }
-    }
-
-    func filter(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        guard !pages.isEmpty || !lines.isEmpty else { return diagnostics }  // nothing exempted: most sites
-        return diagnostics.filter { d in
-            let codes = (pages[d.position.file] ?? []) + (lines[d.position.file]?[d.position.line] ?? [])
-            return !codes.contains { d.code == $0 || d.code.hasPrefix($0 + ".") }
-        }
     }
 }
