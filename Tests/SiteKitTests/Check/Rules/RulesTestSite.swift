@@ -54,9 +54,8 @@ struct RulesTestSite {
 
         """
 
-    /// The repository's folder, found from this file's path.
-    static let repository: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository's folder.
+    static let repository: URL = repositoryRoot
 
     /// The clinic's own wording rules, so that the tests check the data file too.
     static var clinicWording: String {
