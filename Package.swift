@@ -65,10 +65,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown"]),
-        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit", "SiteImages"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit"]),
-        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit"]),
+        // What every test target shares: the temporary test site, the preview server harness and
+        // its HTTP client, the CLI runner (like swift-argument-parser's ArgumentParserTestHelpers).
+        .target(name: "TestSupport", dependencies: ["SiteKit", "SiteServer"], path: "Tests/TestSupport"),
+        .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown", "TestSupport"]),
+        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit", "SiteImages", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit", "TestSupport"]),
+        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

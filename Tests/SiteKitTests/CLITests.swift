@@ -1,45 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
-
-/// Runs the real `clinic-site` executable, built beside the test bundle.
-struct CLI {
-    static let executable: URL = {
-        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return bundleDir.appendingPathComponent("clinic-site")
-    }()
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in directory: URL) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes at once, so a child that fills one cannot block on it.
-        nonisolated(unsafe) var stderr = Data()
-        let done = DispatchSemaphore(value: 0)
-        let errHandle = err.fileHandleForReading
-        Thread.detachNewThread {
-            stderr = errHandle.readDataToEndOfFile()
-            done.signal()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
-}
 
 @Suite(.serialized) struct CLITests {
     static let broken = """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteMarkdown
 
@@ -13,9 +14,7 @@ import Testing
         var markdownOverwrite: String?
     }
 
-    static let fixturesFile = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/data/github-slugger-fixtures.json")
+    static let fixturesFile = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/github-slugger-fixtures.json")
 
     static func cases() throws -> [Case] {
         let data = try Data(contentsOf: fixturesFile)

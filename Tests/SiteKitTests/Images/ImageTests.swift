@@ -1,6 +1,7 @@
 import Foundation
 import SiteImages
 import Testing
+import TestSupport
 
 @testable import SiteKit
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
 
@@ -77,8 +78,4 @@ import Testing
         }
         return nil
     }
-}
-
-extension TestSite {
-    init(root: URL) { self.root = root }
 }

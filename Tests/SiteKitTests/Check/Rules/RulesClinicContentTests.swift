@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
 
 /// The clinic's real content passes the content rules: only the pending reviews and the
 /// unconfirmed prices and contact details are reported, as warnings.
 @Suite struct RulesClinicContentTests {
-    static let content = RulesTestSite.repository.appendingPathComponent("content")
+    static let content = repositoryRoot.appendingPathComponent("content")
     static let allowedWarnings: Set<String> = ["review.pending", "price.unconfirmed", "data.unconfirmed"]
 
     /// Every file of `content/`, by path below the site root (`content/faq.md`).
@@ -25,7 +26,7 @@ import Testing
     /// pages that mention suicide, as the clinic's theme does.
     static let theme: [String: String] = {
         // The clinic's schema requires the way to the Notice of Privacy Practices on every page.
-        let page = RulesTestSite.crisisTheme["theme/templates/page.mustache"]!
+        let page = RulesFixtures.crisisTheme["theme/templates/page.mustache"]!
             .replacingOccurrences(of: "</body>", with: "<footer><a href=\"/privacy/\">Notice of Privacy Practices</a></footer></body>")
         return ["theme/templates/page.mustache": page, "theme/templates/home.mustache": page, "theme/templates/404.mustache": page]
     }()
@@ -42,16 +43,16 @@ import Testing
     }
 
     @Test func theClinicsContentPassesWithAMinimalTheme() throws {
-        let site = try RulesTestSite(try Self.contentFiles(), theme: Self.theme)
+        let site = try TestSite(try Self.contentFiles(), theme: Self.theme)
         defer { site.remove() }
-        check(site.build(today: "2026-11-24"))
+        check(site.build(today: "2026-11-24", output: nil))
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: RulesTestSite.repository.appendingPathComponent("theme/templates/page.mustache").path)))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: repositoryRoot.appendingPathComponent("theme/templates/page.mustache").path)))
     func theClinicsContentPassesWithItsOwnTheme() throws {
         let sources = SiteSources.read(
-            content: Self.content, theme: RulesTestSite.repository.appendingPathComponent("theme"), output: nil,
-            workingDirectory: RulesTestSite.repository)
+            content: Self.content, theme: repositoryRoot.appendingPathComponent("theme"), output: nil,
+            workingDirectory: repositoryRoot)
         check(SiteBuilder(options: .init(today: "2026-11-24")).build(sources))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
 
@@ -21,9 +22,9 @@ import Testing
     }
 
     @Test func theClinicsOwnFilesLoadCleanly() throws {
-        let content = RulesTestSite.repository.appendingPathComponent("content")
+        let content = repositoryRoot.appendingPathComponent("content")
         let schemas = try String(contentsOf: content.appendingPathComponent("_schemas.yaml"), encoding: .utf8)
-        #expect(load(schemas: schemas, wording: RulesTestSite.clinicWording) == [])
+        #expect(load(schemas: schemas, wording: RulesFixtures.clinicWording) == [])
         let schema = SchemaSet.load(SourceFile(relativePath: "_schemas.yaml", displayPath: "content/_schemas.yaml", text: schemas)).0
         #expect(schema.typeNames == ["clinical", "faq", "home", "page", "pricing", "providers"])
         #expect(schema.type(named: "faq")?.required.map(\.key) == ["title", "description", "reviewed", "reviewed_by"])

@@ -26,9 +26,9 @@ import Testing
 
         """
 
-    func pricing(_ body: String, theme: [String: String] = RulesTestSite.bareTheme) throws -> BuildResult {
+    func pricing(_ body: String, theme: [String: String] = RulesFixtures.bareTheme) throws -> BuildResult {
         try buildRulesSite(
-            ["content/_schemas.yaml": RulesTestSite.schema, "content/pricing.md": Self.pricingFrontMatter + "\n" + body], theme: theme)
+            ["content/_schemas.yaml": RulesFixtures.schema, "content/pricing.md": Self.pricingFrontMatter + "\n" + body], theme: theme)
     }
 
     @Test func aPricingPageWithoutTheGoodFaithEstimateNoticeFails() throws {
@@ -82,7 +82,7 @@ import Testing
 
     @Test func aPageOfAnotherTypeNeedsNoNotice() throws {
         let result = try buildRulesSite([
-            "content/_schemas.yaml": RulesTestSite.schema, "content/about.md": "---\ntitle: About\ndescription: Us.\n---\n\nWe are a clinic.\n",
+            "content/_schemas.yaml": RulesFixtures.schema, "content/about.md": "---\ntitle: About\ndescription: Us.\n---\n\nWe are a clinic.\n",
         ])
         #expect(result.ruleLines == [])
     }
@@ -95,38 +95,38 @@ import Testing
     static let mention = "---\ntitle: Support\ndescription: Help.\n---\n\nWe are here for you.\n\nIf you have thoughts of suicide, please talk to us.\n"
 
     @Test func aPageMentioningSuicideWithoutCrisisHelpFailsAtTheMention() throws {
-        let result = try buildRulesSite(["content/_schemas.yaml": RulesTestSite.schema, "content/support.md": Self.mention])
+        let result = try buildRulesSite(["content/_schemas.yaml": RulesFixtures.schema, "content/support.md": Self.mention])
         #expect(result.ruleLines == ["content/support.md:8:25 error notice.missing"])
         let d = try #require(result.diagnostic("notice.missing"))
         #expect(d.message == "this page mentions 'suicide', so it must show crisis help (the 988 Suicide & Crisis Lifeline), but its HTML does not mention the number 988")
     }
 
     @Test func theThemesCrisisNoticeSatisfiesIt() throws {
-        let result = try buildRulesSite(["content/_schemas.yaml": RulesTestSite.schema, "content/support.md": Self.mention], theme: RulesTestSite.crisisTheme)
+        let result = try buildRulesSite(["content/_schemas.yaml": RulesFixtures.schema, "content/support.md": Self.mention], theme: RulesFixtures.crisisTheme)
         #expect(result.ruleLines == [])
     }
 
     @Test func crisisHelpInThePageItselfSatisfiesIt() throws {
         let page = Self.mention + "\nIn the US, call or text **988**, any time.\n"
-        #expect(try buildRulesSite(["content/_schemas.yaml": RulesTestSite.schema, "content/support.md": page]).ruleLines == [])
+        #expect(try buildRulesSite(["content/_schemas.yaml": RulesFixtures.schema, "content/support.md": page]).ruleLines == [])
     }
 
     @Test func selfHarmCountsAndTheWordFoundIsNamed() throws {
         let page = "---\ntitle: Support\ndescription: Help.\n---\n\nSome people self-harm when things feel too much.\n"
-        let result = try buildRulesSite(["content/_schemas.yaml": RulesTestSite.schema, "content/support.md": page])
+        let result = try buildRulesSite(["content/_schemas.yaml": RulesFixtures.schema, "content/support.md": page])
         #expect(result.ruleLines == ["content/support.md:6:13 error notice.missing"])
         #expect(result.diagnostic("notice.missing")?.message.hasPrefix("this page mentions 'self-harm'") == true)
     }
 
     @Test func aNumberInsideAnotherNumberDoesNotCount() throws {
         let page = Self.mention + "\nCall 1-800-555-9880 to book.\n"
-        #expect(try buildRulesSite(["content/_schemas.yaml": RulesTestSite.schema, "content/support.md": page]).ruleLines == [
+        #expect(try buildRulesSite(["content/_schemas.yaml": RulesFixtures.schema, "content/support.md": page]).ruleLines == [
             "content/support.md:8:25 error notice.missing"
         ])
     }
 
     @Test func aLineExemptionCoversTheMention() throws {
         let page = "---\ntitle: Support\ndescription: Help.\n---\n\nThe word suicide appears here. <!-- ignore: notice.missing -->\n"
-        #expect(try buildRulesSite(["content/_schemas.yaml": RulesTestSite.schema, "content/support.md": page]).ruleLines == [])
+        #expect(try buildRulesSite(["content/_schemas.yaml": RulesFixtures.schema, "content/support.md": page]).ruleLines == [])
     }
 }

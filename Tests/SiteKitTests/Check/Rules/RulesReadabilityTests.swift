@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
 
@@ -138,8 +139,8 @@ import Testing
     /// The clinic's own pages read within their limits (the FAQ's grade-18.7 sentence is gone).
     @Test func theClinicsPagesReadWithinTheirLimits() throws {
         let sources = SiteSources.read(
-            content: RulesTestSite.repository.appendingPathComponent("content"), theme: RulesTestSite.repository.appendingPathComponent("theme"),
-            output: nil, workingDirectory: RulesTestSite.repository)
+            content: repositoryRoot.appendingPathComponent("content"), theme: repositoryRoot.appendingPathComponent("theme"),
+            output: nil, workingDirectory: repositoryRoot)
         let result = SiteBuilder(options: .init(today: "2026-11-24")).build(sources)
         #expect(result.diagnostics.filter { $0.code.hasPrefix("readability.") }.map(\.compactLine) == [])
         // And the rule is on for them: the clinic's file is read.

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
 
 /// Medical review (`review.*`), measured to `--today` 2026-11-24 unless a test says otherwise.
 @Suite struct RulesReviewTests {
     /// A clinical page whose review lines are `review` (placed from line 5 on).
-    func faq(_ review: String, schema: String = RulesTestSite.schema, today: String = "2026-11-24") throws -> BuildResult {
+    func faq(_ review: String, schema: String = RulesFixtures.schema, today: String = "2026-11-24") throws -> BuildResult {
         try buildRulesSite(
             [
                 "content/_schemas.yaml": schema,
@@ -23,14 +24,14 @@ import Testing
     }
 
     @Test func aPendingReviewShowsNoReviewedByLine() throws {
-        let site = try RulesTestSite(
+        let site = try TestSite(
             [
-                "content/_schemas.yaml": RulesTestSite.schema,
+                "content/_schemas.yaml": RulesFixtures.schema,
                 "content/faq.md": "---\ntitle: FAQ\ndescription: Answers.\ntype: faq\nreviewed: pending\n---\n\nAnswers.\n",
                 "content/safety.md": "---\ntitle: Safety\ndescription: Safety.\ntype: clinical\nreviewed: 2026-06-01\nreviewed_by: Dr. Test Reviewer\n---\n\nSafety.\n",
-            ], theme: RulesTestSite.crisisTheme)
+            ], theme: RulesFixtures.crisisTheme)
         defer { site.remove() }
-        let result = site.build()
+        let result = site.build(output: nil)
         #expect(site.html(result, "faq/index.html")?.contains("Medically reviewed") == false)
         #expect(site.html(result, "safety/index.html")?.contains("Medically reviewed by Dr. Test Reviewer on 2026-06-01") == true)
         #expect(result.ruleLines == ["content/faq.md:5:11 warning review.pending"])
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func theReviewPeriodIsConfigurable() throws {
-        let schema = RulesTestSite.schema.replacingOccurrences(of: "review_period_months: 12", with: "review_period_months: 6")
+        let schema = RulesFixtures.schema.replacingOccurrences(of: "review_period_months: 12", with: "review_period_months: 6")
         let result = try faq("reviewed: 2026-05-01\nreviewed_by: Dr. Test Reviewer", schema: schema)
         #expect(result.ruleLines == ["content/faq.md:5:11 warning review.overdue"])
         #expect(try faq("reviewed: 2026-06-01\nreviewed_by: Dr. Test Reviewer", schema: schema).ruleLines == [])
@@ -99,7 +100,7 @@ import Testing
 
     @Test func aReviewerWithoutADateIsInvalid() throws {
         let result = try buildRulesSite([
-            "content/_schemas.yaml": RulesTestSite.schema,
+            "content/_schemas.yaml": RulesFixtures.schema,
             "content/about.md": "---\ntitle: About\ndescription: Us.\nreviewed_by: Dr. Test Reviewer\n---\n\nText.\n",
         ])
         #expect(result.ruleLines == ["content/about.md:4:1 error review.invalid"])
@@ -108,7 +109,7 @@ import Testing
     @Test func aPlainPageMayCarryAReviewToo() throws {
         let files = { (review: String) in
             [
-                "content/_schemas.yaml": RulesTestSite.schema,
+                "content/_schemas.yaml": RulesFixtures.schema,
                 "content/about.md": "---\ntitle: About\ndescription: Us.\n\(review)\n---\n\nText.\n",
             ]
         }

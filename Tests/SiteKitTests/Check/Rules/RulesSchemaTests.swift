@@ -7,7 +7,7 @@ import Testing
 @Suite struct RulesSchemaTests {
     func site(_ pages: [String: String]) throws -> BuildResult {
         var files = pages
-        files["content/_schemas.yaml"] = RulesTestSite.schema
+        files["content/_schemas.yaml"] = RulesFixtures.schema
         return try buildRulesSite(files)
     }
 

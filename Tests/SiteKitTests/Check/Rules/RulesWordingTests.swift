@@ -8,13 +8,13 @@ import Testing
     /// Builds one page whose body starts on line 6 (after a 4-line front matter and a blank line).
     func body(_ text: String, frontMatter: String = "title: About\ndescription: Us.") throws -> BuildResult {
         try buildRulesSite([
-            "content/_wording.yaml": RulesTestSite.clinicWording,
+            "content/_wording.yaml": RulesFixtures.clinicWording,
             "content/about.md": "---\n\(frontMatter)\n---\n\n\(text)\n",
         ])
     }
 
     @Test func theClinicsRulesFileLoadsCleanly() {
-        let file = SourceFile(relativePath: "_wording.yaml", displayPath: "content/_wording.yaml", text: RulesTestSite.clinicWording)
+        let file = SourceFile(relativePath: "_wording.yaml", displayPath: "content/_wording.yaml", text: RulesFixtures.clinicWording)
         let (rules, diagnostics) = WordingRules.load(file)
         #expect(diagnostics.isEmpty)
         let ids = rules.rules.map(\.id)

@@ -1,6 +1,7 @@
 import Foundation
 import SiteMarkdown
 import Testing
+import TestSupport
 
 @testable import SiteKit
 

@@ -4,21 +4,21 @@ import Glibc
 #endif
 
 /// A response as read off the socket.
-struct HTTPTestResponse: Sendable {
-    var status: Int
+package struct HTTPTestResponse: Sendable {
+    package var status: Int
     /// Header names in lower case.
-    var headers: [String: String]
-    var body: Data
-    var text: String { String(decoding: body, as: UTF8.self) }
-    func header(_ name: String) -> String? { headers[name.lowercased()] }
+    package var headers: [String: String]
+    package var body: Data
+    package var text: String { String(decoding: body, as: UTF8.self) }
+    package func header(_ name: String) -> String? { headers[name.lowercased()] }
 }
 
 /// A bare HTTP/1.1 client over a loopback socket. URLSession would clean up `..` and encoded
 /// bytes before sending; this sends the request target exactly as written. Blocking calls run on
 /// a GCD thread, never on Swift's cooperative pool (the server under test needs it), and every
 /// read has a deadline.
-enum HTTPTestClient {
-    static func request(port: UInt16, method: String = "GET", target: String, timeout: Double = 30) async throws -> HTTPTestResponse {
+package enum HTTPTestClient {
+    package static func request(port: UInt16, method: String = "GET", target: String, timeout: Double = 30) async throws -> HTTPTestResponse {
         let raw = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
         let bytes = try await onThread {
             let socket = try TestSocket(port: port, timeout: timeout)
@@ -29,7 +29,7 @@ enum HTTPTestClient {
         return try parse(bytes, head: method == "HEAD")
     }
 
-    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try work() })
@@ -37,7 +37,7 @@ enum HTTPTestClient {
         }
     }
 
-    static func parse(_ bytes: [UInt8], head: Bool) throws -> HTTPTestResponse {
+    package static func parse(_ bytes: [UInt8], head: Bool) throws -> HTTPTestResponse {
         let separator = Array("\r\n\r\n".utf8)
         guard let end = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else {
             throw TestFailure("no complete response head in \(bytes.count) bytes: \(String(decoding: bytes, as: UTF8.self))")
@@ -56,7 +56,7 @@ enum HTTPTestClient {
         return HTTPTestResponse(status: status, headers: headers, body: Data(body))
     }
 
-    static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
+    package static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         var i = 0
         while i < bytes.count {
@@ -72,20 +72,20 @@ enum HTTPTestClient {
 }
 
 /// A Server-Sent-Events connection that collects what arrives.
-final class EventStreamClient: @unchecked Sendable {
+package final class EventStreamClient: @unchecked Sendable {
     private let socket: TestSocket
     private let received = LockedBox<[UInt8]>([])
 
-    init(port: UInt16, since: String) async throws {
+    package init(port: UInt16, since: String) async throws {
         socket = try await HTTPTestClient.onThread { try TestSocket(port: port, timeout: 0.2) }
         try socket.send(
             "GET /__clinic-site/events?since=\(since) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n")
     }
 
-    var text: String { String(decoding: received.value, as: UTF8.self) }
+    package var text: String { String(decoding: received.value, as: UTF8.self) }
 
     /// Reads until `needle` has arrived `count` times (in all the stream so far) or `timeout` passes.
-    func waitFor(_ needle: String, count: Int = 1, timeout: Double = 30) async throws {
+    package func waitFor(_ needle: String, count: Int = 1, timeout: Double = 30) async throws {
         let socket = self.socket
         let received = self.received
         let found = try await HTTPTestClient.onThread { () -> Bool in
@@ -100,16 +100,16 @@ final class EventStreamClient: @unchecked Sendable {
         if !found { throw TestFailure("no '\(needle)' (×\(count)) on the event stream within \(timeout) s; got: \(text)") }
     }
 
-    func close() { socket.close() }
+    package func close() { socket.close() }
 }
 
 /// A blocking TCP socket to 127.0.0.1 with a receive timeout.
-final class TestSocket: @unchecked Sendable {
+package final class TestSocket: @unchecked Sendable {
     private let fd: Int32
     private let closed = LockedBox(false)
-    var fdForTests: Int32 { fd }
+    package var fdForTests: Int32 { fd }
 
-    init(port: UInt16, timeout: Double) throws {
+    package init(port: UInt16, timeout: Double) throws {
         #if canImport(Glibc)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -132,7 +132,7 @@ final class TestSocket: @unchecked Sendable {
         }
     }
 
-    func send(_ text: String) throws {
+    package func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var sent = 0
         while sent < bytes.count {
@@ -143,7 +143,7 @@ final class TestSocket: @unchecked Sendable {
     }
 
     /// Some bytes; `[]` when the receive timeout passed with nothing; nil when the peer closed.
-    func readSome() throws -> [UInt8]? {
+    package func readSome() throws -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 65536)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if n > 0 { return Array(buffer[..<n]) }
@@ -152,7 +152,7 @@ final class TestSocket: @unchecked Sendable {
         throw TestFailure("recv failed: errno \(errno)")
     }
 
-    func readToEnd(deadline: Date) throws -> [UInt8] {
+    package func readToEnd(deadline: Date) throws -> [UInt8] {
         var all: [UInt8] = []
         while Date() < deadline {
             guard let chunk = try readSome() else { return all }
@@ -161,7 +161,7 @@ final class TestSocket: @unchecked Sendable {
         throw TestFailure("the server did not close the connection in time; got \(all.count) bytes: \(String(decoding: all.prefix(300), as: UTF8.self))")
     }
 
-    func close() {
+    package func close() {
         let already = closed.value
         closed.value = true
         if !already { Glibc.close(fd) }
@@ -174,7 +174,7 @@ extension HTTPTestClient {
     /// Sends `raw` exactly (a whole request, or a hostile one) and reads the answer until the
     /// server closes the connection. A server that answers and closes before taking every byte
     /// may reset the connection: what arrived before is still returned.
-    static func raw(port: UInt16, _ raw: [UInt8], timeout: Double = 30) async throws -> HTTPTestResponse {
+    package static func raw(port: UInt16, _ raw: [UInt8], timeout: Double = 30) async throws -> HTTPTestResponse {
         let bytes = try await onThread { () -> [UInt8] in
             let socket = try TestSocket(port: port, timeout: timeout)
             defer { socket.close() }
@@ -184,13 +184,13 @@ extension HTTPTestClient {
         return try parse(bytes, head: false)
     }
 
-    static func raw(port: UInt16, _ text: String, timeout: Double = 30) async throws -> HTTPTestResponse {
+    package static func raw(port: UInt16, _ text: String, timeout: Double = 30) async throws -> HTTPTestResponse {
         try await raw(port: port, Array(text.utf8), timeout: timeout)
     }
 }
 
 extension TestSocket {
-    func send(bytes: [UInt8]) throws {
+    package func send(bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { Glibc.send(fdForTests, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

@@ -1,13 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import SiteKit
 
-/// A small site for the content-rule tests: files written below a temporary folder, built end to
-/// end with `SiteBuilder`, diagnostics read back as `file:line:column severity code` lines.
-struct RulesTestSite {
-    let root: URL
-
+/// The content-rule tests' fixtures, on the shared `TestSite` (TestSupport): themes, the schema,
+/// and diagnostics read back as `file:line:column severity code` lines.
+enum RulesFixtures {
     /// A theme that shows the body and nothing else: no crisis notice, no 988.
     static let bareTheme = [
         "theme/templates/page.mustache": "<!DOCTYPE html><html><head><title>{{page.title}}</title></head><body><main>{{{content}}}</main></body></html>\n"
@@ -54,40 +53,9 @@ struct RulesTestSite {
 
         """
 
-    /// The repository's folder.
-    static let repository: URL = repositoryRoot
-
     /// The clinic's own wording rules, so that the tests check the data file too.
     static var clinicWording: String {
-        (try? String(contentsOf: repository.appendingPathComponent("content/_wording.yaml"), encoding: .utf8)) ?? ""
-    }
-
-    init(_ files: [String: String], theme: [String: String] = RulesTestSite.bareTheme) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("rules-test-\(UUID().uuidString)")
-        var all = files
-        if !files.keys.contains(where: { $0.hasPrefix("theme/") }) { all.merge(theme) { own, _ in own } }
-        for (path, text) in all {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-    }
-
-    func build(today: String = "2026-11-24") -> BuildResult {
-        let sources = SiteSources.read(
-            content: root.appendingPathComponent("content"), theme: root.appendingPathComponent("theme"), output: nil,
-            workingDirectory: root)
-        return SiteBuilder(options: .init(today: today)).build(sources)
-    }
-
-    /// Deletes the site's folder.
-    func remove() { try? FileManager.default.removeItem(at: root) }
-
-    func html(_ result: BuildResult, _ path: String) -> String? {
-        for file in result.files where file.path == path {
-            if case .text(let text) = file.contents { return text }
-        }
-        return nil
+        (try? String(contentsOf: repositoryRoot.appendingPathComponent("content/_wording.yaml"), encoding: .utf8)) ?? ""
     }
 }
 
@@ -113,10 +81,10 @@ extension Diagnostic {
 }
 
 /// Builds a site made of `files` (paths below the site's root) and returns it with the result.
-func buildRulesSite(_ files: [String: String], theme: [String: String] = RulesTestSite.bareTheme, today: String = "2026-11-24")
+func buildRulesSite(_ files: [String: String], theme: [String: String] = RulesFixtures.bareTheme, today: String = "2026-11-24")
     throws -> BuildResult
 {
-    let site = try RulesTestSite(files, theme: theme)
+    let site = try TestSite(files, theme: theme)
     defer { site.remove() }
-    return site.build(today: today)
+    return site.build(today: today, output: nil)
 }
