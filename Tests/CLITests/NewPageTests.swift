@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@testable import SiteServer
+@testable import clinic_site
 
 @Suite("clinic-site new")
 struct NewPageTests {
@@ -28,7 +28,7 @@ struct NewPageTests {
         """
 
     func site() throws -> TestSite {
-        try TestSite(["content/_schemas.yaml": Self.schemas, "content/index.md": "---\ntitle: Home\n---\n"])
+        try TestSite(["content/_schemas.yaml": Self.schemas, "content/index.md": "---\ntitle: Home\n---\n"], theme: false)
     }
 
     @Test func plainPageGetsTitleAndEmptyDescription() throws {
