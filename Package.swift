@@ -52,7 +52,6 @@ let package = Package(
             dependencies: [
                 "SiteKit",
                 .product(name: "FlyingSocks", package: "FlyingFox"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "SiteLSP", dependencies: ["SiteKit", "SiteMarkdown"]),
@@ -71,9 +70,11 @@ let package = Package(
         // its HTTP client, the CLI runner (like swift-argument-parser's ArgumentParserTestHelpers).
         .target(name: "TestSupport", dependencies: ["SiteKit", "SiteServer"], path: "Tests/TestSupport"),
         .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown", "TestSupport"]),
-        // The bad-input catalogue runs the real binary (BadInput.cli), so it depends on it too.
+        // The bad-input catalogue runs the real binary (BadInput.cli), so it depends on it too;
+        // Equivalence/ holds every "fast way equals plain way" test, the serving one included.
         .testTarget(
-            name: "SiteKitTests", dependencies: ["SiteKit", "SiteImages", "SiteMarkdown", "TestSupport", "clinic-site"],
+            name: "SiteKitTests",
+            dependencies: ["SiteKit", "SiteImages", "SiteMarkdown", "SiteServer", "TestSupport", "clinic-site"],
             exclude: ["Fixtures"]),
         .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit", "TestSupport"]),
         .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit", "TestSupport"]),
