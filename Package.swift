@@ -52,7 +52,6 @@ let package = Package(
             dependencies: [
                 "SiteKit",
                 .product(name: "FlyingSocks", package: "FlyingFox"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(name: "SiteLSP", dependencies: ["SiteKit", "SiteMarkdown"]),
@@ -63,12 +62,25 @@ let package = Package(
                 "SiteServer",
                 "SiteLSP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `clinic-site new` reads content/_schemas.yaml (NewPage.swift).
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown"]),
-        .testTarget(name: "SiteKitTests", dependencies: ["SiteKit", "SiteImages"], exclude: ["Fixtures"]),
-        .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit"]),
-        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit"]),
+        // What every test target shares: the temporary test site, the preview server harness and
+        // its HTTP client, the CLI runner (like swift-argument-parser's ArgumentParserTestHelpers).
+        .target(name: "TestSupport", dependencies: ["SiteKit", "SiteServer"], path: "Tests/TestSupport"),
+        .testTarget(name: "SiteMarkdownTests", dependencies: ["SiteMarkdown", "TestSupport"]),
+        // The bad-input catalogue runs the real binary (BadInput.cli), so it depends on it too;
+        // Equivalence/ holds every "fast way equals plain way" test, the serving one included.
+        .testTarget(
+            name: "SiteKitTests",
+            dependencies: ["SiteKit", "SiteImages", "SiteMarkdown", "SiteServer", "TestSupport", "clinic-site"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit", "TestSupport"]),
+        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit", "TestSupport"]),
+        // Tests that drive the executable (CLI.run) or test its code (`@testable import clinic_site`):
+        // depending on it makes `swift build --build-tests` build the binary they run.
+        .testTarget(name: "CLITests", dependencies: ["clinic-site", "SiteKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import SiteServer
 
 extension ClinicSite {
     /// `clinic-site new PATH --title "…"`: a new page with the front matter its type needs.

@@ -1,6 +1,7 @@
 import Foundation
 import SiteKit
 import Testing
+import TestSupport
 
 @testable import SiteLSP
 
@@ -56,13 +57,12 @@ struct DocumentTests {
     }
 
     @Test func overlayStandsInForTheFileOnDisk() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lsp-overlay-\(UUID().uuidString)")
-        let content = root.appendingPathComponent("content")
-        try FileManager.default.createDirectory(at: content, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("theme/templates"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
-        let page = content.appendingPathComponent("index.md")
-        try "---\ntitle: Home\n---\nSaved.\n".write(to: page, atomically: true, encoding: .utf8)
+        let site = try TestSite(["content/index.md": "---\ntitle: Home\n---\nSaved.\n"], theme: false)
+        defer { site.remove() }
+        try FileManager.default.createDirectory(at: site.url("theme/templates"), withIntermediateDirectories: true)
+        let root = site.root
+        let content = site.content
+        let page = site.url("content/index.md")
         var overlay = SourceOverlay()
         overlay[path: page.path] = "---\ntitle: Home\n---\nUnsaved \u{2014} edited.\r\n"
         let read = SiteSources.read(content: content, theme: root.appendingPathComponent("theme"), output: nil, workingDirectory: root, overlay: overlay)

@@ -143,26 +143,3 @@ import Testing
         #expect(MarkdownRenderer.render(source).links.map(\.position) == positions)
     }
 }
-
-@Suite struct SluggerFallbackTests {
-    @Test func headingsWithoutSlugGetSection() {
-        var s = Slugger()
-        #expect(["???", "Section", "🎉", "", "!!"].map { s.unique($0) } == ["section", "section-1", "section-2", "section-3", "section-4"])
-        let out = MarkdownRenderer.render("## ???\n\n## !!!\n")
-        #expect(out.html == "<h2 id=\"section\">???</h2>\n<h2 id=\"section-1\">!!!</h2>\n")
-    }
-}
-
-@Suite struct AutolinkPositionTests {
-    @Test func manyAutolinksOnContinuationLinesStayLinear() {
-        // Entity-escaped autolinks are not found in the source as written: they keep cmark's
-        // column, and looking them up must not rescan the line for each.
-        let line = String(repeating: "<https://a.b/&amp;> <https://c.d/> ", count: 5_000)
-        let start = Date()
-        let out = MarkdownRenderer.render("First line,\n" + line + "\n")
-        #expect(Date().timeIntervalSince(start) < 10)
-        #expect(out.links.count == 10_000)
-        #expect(out.links[1].position == LineColumn(line: 2, column: 21))
-        #expect(out.links[9_999].position == LineColumn(line: 2, column: 21 + 35 * 4_999))
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import SiteKit
 import Testing
+import TestSupport
 
 @testable import SiteServer
 
