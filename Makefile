@@ -46,16 +46,15 @@ report-test: release
 readability-test: release
 	bash scripts/readability-compare.sh $(RELEASE_BIN)
 
-## The built site as browsers see it: Nu HTML checker, axe-core at phone and desktop widths.
+## The built site as browsers see it: Nu HTML checker, axe-core at phone and desktop widths. The
+## site is the clinic's plus a page with a phone photo and a PNG (Tests/Browser/build-photo-site).
 browser-test: release
-	rm -rf .build/browser-site
-	$(RELEASE_BIN) build --output .build/browser-site
+	Tests/Browser/build-photo-site $(RELEASE_BIN) .build/browser-site
 	bash Tests/Browser/install-deps.sh
 	Tests/Browser/run-audit .build/browser-site
 
 screenshots: release
-	rm -rf .build/browser-site
-	$(RELEASE_BIN) build --output .build/browser-site
+	Tests/Browser/build-photo-site $(RELEASE_BIN) .build/browser-site
 	bash Tests/Browser/install-deps.sh
 	Tests/Browser/run-audit .build/browser-site --screenshots screenshots
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""make bench, photos: a site of 200 pages each showing one 2400 x 1600 JPEG (made with Pillow by
-scripts/make-test-images.py --photos), built by `clinic-site build`:
+"""make bench, photos: a site of 200 pages each showing one phone-shaped photo (made with Pillow by
+scripts/make-test-images.py --photos: 4032 x 3024 JPEGs with EXIF, a quarter of them portrait by
+their orientation flag, a fifth 2048 x 1536 PNGs), built by `clinic-site build`:
 
   first    an empty image cache (.clinic-site-cache/images/ removed): every photo processed
   rebuild  the same sources again, the cache kept: no photo processed (each is hashed)
@@ -8,7 +9,7 @@ scripts/make-test-images.py --photos), built by `clinic-site build`:
 It prints wall time, CPU time (user + sys) and peak resident memory of each, the median of RUNS
 runs, and the size of the cache and of the published images.
 
-    python3 scripts/image-bench.py [--photos 200] [--runs 3] [--work DIR]
+    python3 scripts/image-bench.py [--photos 200] [--runs 3] [--work DIR] [--bin BINARY]
 """
 import argparse
 import os
@@ -41,7 +42,7 @@ def folder_size(path):
 
 
 def make_site(work, photos):
-    site = os.path.join(work, "photos-%d" % photos)
+    site = os.path.join(work, "phone-photos-%d" % photos)
     content = os.path.join(site, "content")
     marker = os.path.join(site, ".made")
     if os.path.exists(marker):
@@ -59,7 +60,8 @@ def make_site(work, photos):
         f.write("---\ntitle: Photos\n---\nTwo hundred photos.\n")
     for n in range(photos):
         with open(os.path.join(content, "photo-%d.md" % n), "w") as f:
-            f.write("---\ntitle: Photo %d\ndescription: A photo.\n---\n\n![The treatment room, view %d](/photos/photo-%d.jpg)\n" % (n, n, n))
+            ext = "png" if n % 5 == 4 else "jpg"
+            f.write("---\ntitle: Photo %d\ndescription: A photo.\n---\n\n![The treatment room, view %d](/photos/photo-%d.%s)\n" % (n, n, n, ext))
     shutil.copytree(os.path.join(ROOT, "theme"), os.path.join(site, "theme"))
     open(marker, "w").close()
     return site
@@ -70,10 +72,11 @@ def main():
     ap.add_argument("--photos", type=int, default=200)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default=os.path.join(ROOT, ".build", "bench"))
+    ap.add_argument("--bin", default=BIN, help="the clinic-site binary (default: the release build)")
     args = ap.parse_args()
     site = make_site(args.work, args.photos)
     cache = os.path.join(site, ".clinic-site-cache")
-    cmd = [BIN, "build", "--content", "content", "--theme", "theme", "--output", "output"]
+    cmd = [os.path.abspath(args.bin), "build", "--content", "content", "--theme", "theme", "--output", "output"]
     results = {"first": [], "rebuild": []}
     for _ in range(args.runs):
         shutil.rmtree(cache, ignore_errors=True)
@@ -83,7 +86,7 @@ def main():
     published = sum(
         os.path.getsize(os.path.join(b, f)) for b, _, fs in os.walk(os.path.join(site, "output")) for f in fs if not f.endswith((".html", ".xml", ".txt", ".css", ".svg"))
     )
-    print("photos: %d sources of 2400 x 1600 (%.1f MB), %d CPU(s), load %.2f" % (args.photos, source / 1e6, os.cpu_count(), os.getloadavg()[0]))
+    print("photos: %d phone-shaped sources (%.1f MB), %d CPU(s), load average %.2f at the end" % (args.photos, source / 1e6, os.cpu_count(), os.getloadavg()[0]))
     print("| build | wall s | CPU s | peak RSS MiB |")
     print("| --- | ---: | ---: | ---: |")
     for name, runs in results.items():

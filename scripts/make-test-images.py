@@ -11,7 +11,7 @@
   truncated.jpg    the first 40% of a JPEG
   notimage.png     text named .png
   bomb.png         a PNG whose header declares 30000 x 30000 pixels (a few hundred bytes)
-  photo-N.jpg      with --photos N: N distinct 2400 x 1600 JPEGs (benchmarks)
+  photo-N.jpg/png  with --photos N: N distinct phone-shaped photos (phone() below; benchmarks)
 """
 import io
 import os
@@ -72,12 +72,32 @@ def bomb(path):
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
 
 
+def phone(n):
+    """The n-th benchmark photo, shaped as phones make them: 4032 x 3024 JPEGs with EXIF (GPS,
+    camera), every fourth one portrait (stored landscape with orientation 6, as phones do), every
+    fifth a 2048 x 1536 PNG (a screenshot or an exported drawing). Returns (file name, writer)."""
+    if n % 5 == 4:
+        return "photo-%d.png" % n, lambda path: noisy((2048, 1536), seed=n).save(path, "PNG")
+
+    def write(path):
+        exif = Image.Exif()
+        exif[0x010F] = "PhoneMaker"
+        exif[0x0110] = "Phone 15"
+        exif[0x0112] = 6 if n % 4 == 3 else 1
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2], gps[3], gps[4] = "N", (32.0, 17.0, float(n % 60)), "W", (90.0, 11.0, 5.0)
+        noisy((4032, 3024), seed=n).save(path, "JPEG", quality=88, exif=exif.tobytes())
+
+    return "photo-%d.jpg" % n, write
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     if len(sys.argv) > 3 and sys.argv[2] == "--photos":
         for n in range(int(sys.argv[3])):
-            noisy((2400, 1600), seed=n).save(os.path.join(out, f"photo-{n}.jpg"), "JPEG", quality=88)
+            name, write = phone(n)
+            write(os.path.join(out, name))
         return
     large(os.path.join(out, "large.jpg"))
     transparent(os.path.join(out, "transparent.png"))

@@ -37,6 +37,7 @@ class Recorder(http.server.SimpleHTTPRequestHandler):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    ap.add_argument("--bin", default=BIN, help="the clinic-site binary (default: the release build)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="photo-weight-")
     shutil.copytree(os.path.join(ROOT, "content"), os.path.join(work, "content"))
@@ -49,7 +50,7 @@ def main():
             "---\ntitle: Our rooms\ndescription: Where treatment takes place.\n---\n\n"
             "![Dr. Anderson in the treatment room](/treatment-room.jpg)\n\n"
             "The treatment room is quiet, with a reclining chair and soft light.\n")
-    build = subprocess.run([BIN, "build", "--today", "2026-11-24"], cwd=work, capture_output=True, text=True)
+    build = subprocess.run([os.path.abspath(args.bin), "build", "--today", "2026-11-24"], cwd=work, capture_output=True, text=True)
     if build.returncode != 0:
         sys.exit("photo-weight: the build failed:\n" + build.stderr[-3000:])
     handler = functools.partial(Recorder, directory=os.path.join(work, "output"))

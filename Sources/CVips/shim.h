@@ -27,6 +27,14 @@ static inline VipsImage *cs_load_buffer(const void *bytes, size_t length) {
     return vips_image_new_from_buffer(bytes, length, "", "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 }
 
+/// A JPEG decoded at 1/`shrink` of its size (1, 2, 4 or 8) by libjpeg's DCT scaling, much
+/// faster than decoding it whole and resizing (shrink-on-load).
+static inline VipsImage *cs_load_jpeg_shrunk(const void *bytes, size_t length, int shrink) {
+    VipsImage *out = NULL;
+    if (vips_jpegload_buffer((void *)bytes, length, &out, "shrink", shrink, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL)) return NULL;
+    return out;
+}
+
 static inline int cs_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
 
 /// Resized to `width` (never enlarged), converted to sRGB (CMYK and other ICC profiles).

@@ -141,13 +141,28 @@ public enum Vips {
         guard let format = RasterFormat(loader: loader), format != .avif else {
             throw .unsupportedFormat(loader.replacingOccurrences(of: "load_buffer", with: "").replacingOccurrences(of: "load", with: ""))
         }
+        // Orientations 5 to 8 turn the image a quarter: it is shown `height` wide.
+        var orientation: Int32 = 1
+        if cs_has_field(image, "orientation") != 0 { _ = vips_image_get_int(image, "orientation", &orientation) }
+        let shownWidth = (5...8).contains(orientation) ? height : width
+        // A JPEG is decoded at 1/2, 1/4 or 1/8 when that is still as wide as the widest variant
+        // (shrink-on-load: a 4032-pixel phone photo is decoded at 2016 for 1440).
+        let widest = plan(widths, imageWidth: shownWidth).last ?? shownWidth
+        let shrink = format == .jpeg ? [8, 4, 2].first { shownWidth / $0 >= widest } ?? 1 : 1
+        var source = image
+        if shrink > 1 {
+            guard let shrunk = cs_load_jpeg_shrunk(bytes.baseAddress, bytes.count, Int32(shrink)) else { throw .unreadable(lastError()) }
+            source = shrunk
+        }
+        defer { if source != image { cs_unref(source) } }
         var rotated: UnsafeMutablePointer<VipsImage>?
-        guard cs_autorot(image, &rotated) == 0, let rotated else { throw .unreadable(lastError()) }
+        guard cs_autorot(source, &rotated) == 0, let rotated else { throw .unreadable(lastError()) }
         defer { cs_unref(rotated) }
         // Decoded once here (a truncated or damaged file fails now), then resized from memory.
         guard let decoded = vips_image_copy_memory(rotated) else { throw .unreadable(lastError()) }
         defer { cs_unref(decoded) }
-        let oriented = (Int(vips_image_get_width(decoded)), Int(vips_image_get_height(decoded)))
+        // The source's own size, shown upright (the decoded one may be shrunk).
+        let oriented = shownWidth == width ? (width, height) : (height, width)
         var variants: [EncodedImage] = []
         for target in plan(widths, imageWidth: oriented.0) {
             var resized: UnsafeMutablePointer<VipsImage>?

@@ -69,7 +69,7 @@ public final class ImageProcessor: @unchecked Sendable {
     private var hashes: [String: (stamp: FileStamp, hash: String)] = [:]
 
     /// Bump when what is written for the same source and settings changes.
-    static let pipelineVersion = "1"
+    static let pipelineVersion = "3"
 
     public init(cacheFolder: URL) {
         self.cacheFolder = cacheFolder

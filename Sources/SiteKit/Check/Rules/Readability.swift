@@ -152,15 +152,15 @@ public enum Readability {
         guard let dictionary = Hyphenation.shared.dictionary else { return heuristicSyllables(lower) }
         let characters = Array(lower.unicodeScalars)
         let utf8 = Array(lower.utf8)
-        guard !utf8.isEmpty, utf8.count < 100 else { return heuristicSyllables(lower) }
+        guard !utf8.isEmpty, utf8.count < 100, !utf8.contains(0) else { return heuristicSyllables(lower) }
         var hyphens = [CChar](repeating: 0, count: utf8.count + 5)
         var rep: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         var pos: UnsafeMutablePointer<Int32>?
         var cut: UnsafeMutablePointer<Int32>?
-        let failed = utf8.withUnsafeBufferPointer { w in
-            w.withMemoryRebound(to: CChar.self) { word in
-                hnj_hyphen_hyphenate2(dictionary, word.baseAddress, Int32(word.count), &hyphens, nil, &rep, &pos, &cut)
-            }
+        // A NUL-terminated copy: besides `word_size` bytes, libhyphen runs `strstr` on the word
+        // (its NOHYPHEN pass, for `-` and apostrophes) and so reads it up to a NUL.
+        let failed = lower.withCString { word in
+            hnj_hyphen_hyphenate2(dictionary, word, Int32(utf8.count), &hyphens, nil, &rep, &pos, &cut)
         }
         if let rep {
             for i in 0..<utf8.count { free(rep[i]) }
