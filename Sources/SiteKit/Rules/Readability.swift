@@ -157,9 +157,13 @@ public enum Readability {
         var rep: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         var pos: UnsafeMutablePointer<Int32>?
         var cut: UnsafeMutablePointer<Int32>?
-        let failed = utf8.withUnsafeBufferPointer { w in
+        // libhyphen also reads the word as a C string (strstr for NOHYPHEN, its lhmin/rhmin walks)
+        // and writes `hyphens` at what it finds: without the NUL it ran past the buffer and wrote
+        // into the heap (the "corrupted size" / "invalid next size" aborts, docs/robustness.md).
+        let terminated = utf8 + [0]
+        let failed = terminated.withUnsafeBufferPointer { w in
             w.withMemoryRebound(to: CChar.self) { word in
-                hnj_hyphen_hyphenate2(dictionary, word.baseAddress, Int32(word.count), &hyphens, nil, &rep, &pos, &cut)
+                hnj_hyphen_hyphenate2(dictionary, word.baseAddress, Int32(utf8.count), &hyphens, nil, &rep, &pos, &cut)
             }
         }
         if let rep {
