@@ -109,3 +109,13 @@ extension Array where Element == Diagnostic {
         }
     }
 }
+
+extension Fix {
+    /// A "did you mean 'near'?" as an edit: `word`, written at `position`, becomes `near`. Nil
+    /// without a line and column; `keepingFixes` drops it where the source does not hold `word`
+    /// there (a quoted YAML value, a value written in another file).
+    static func renaming(_ word: String, at position: SourcePosition, to near: String?) -> Fix? {
+        guard let near, near != word, position.line > 0, position.column > 0, !word.isEmpty else { return nil }
+        return Fix(replacing: word, at: position, with: near, title: "Change '\(word)' to '\(near)'")
+    }
+}
