@@ -50,8 +50,8 @@ public final class LanguageServer: @unchecked Sendable {
     private var generation = 0
     private var checking = false
     private var checkWanted = false
-    /// The diagnostics behind the last publish, by absolute path, with their line's bytes.
-    private var lastDiagnostics: [String: [(Diagnostic, LSPRange, [UInt8])]] = [:]
+    /// The diagnostics behind the last publish, by absolute path, with their ranges.
+    private var lastDiagnostics: [String: [MappedDiagnostic]] = [:]
     /// Called once the server should exit, with the exit code.
     public var onExit: @Sendable (Int32) -> Void = { exit($0) }
     /// For benchmarks and tests: called after each publish round.
@@ -337,7 +337,7 @@ public final class LanguageServer: @unchecked Sendable {
         }
     }
 
-    private typealias Mapped = [String: [(Diagnostic, LSPRange, [UInt8])]]
+    private typealias Mapped = [String: [MappedDiagnostic]]
 
     private struct Round {
         var mapped: Mapped
@@ -358,12 +358,11 @@ public final class LanguageServer: @unchecked Sendable {
             if !textChanged, roundDiagnostics[path] == diagnostics { continue }
             let text = overlay[path: path] ?? workspace.sourceText(path)
             let lines = text.map(LineTable.init)
-            let mapped = diagnostics.map { d -> (Diagnostic, LSPRange, [UInt8]) in
-                guard let lines else { return (d, LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 0, character: 0)), []) }
-                let range = lines.range(line: d.position.line, column: d.position.column)
-                return (d, range, d.position.line > 0 ? Array(lines.lineBytes(d.position.line - 1)) : [])
+            let mapped = diagnostics.map { d -> MappedDiagnostic in
+                guard let lines else { return MappedDiagnostic(diagnostic: d, range: LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 0, character: 0))) }
+                return MappedDiagnostic(diagnostic: d, range: lines.range(line: d.position.line, column: d.position.column), fixRange: d.fix.map(lines.range(of:)))
             }
-            let json = mapped.map { Self.diagnosticJSON($0.0, range: $0.1) }
+            let json = mapped.map { Self.diagnosticJSON($0.diagnostic, range: $0.range) }
             roundDiagnostics[path] = diagnostics
             roundMapped[path] = mapped
             if roundJSON[path] != json {
