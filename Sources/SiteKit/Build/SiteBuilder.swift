@@ -49,6 +49,10 @@ public struct SiteBuilder: Sendable {
         public var images = ImageProcessor.temporary
         /// "Today" for date-based checks (medical review age), so results never depend on the clock.
         public var today: String
+        /// Drops each fix whose file does not hold its `original` text (`keepingFixes`, over every
+        /// diagnostic of the site). Off for a caller that checks the fixes it uses against the text
+        /// itself: the language server, only for the files whose diagnostics it publishes.
+        public var checksFixes = true
 
         public init(drafts: Bool = false, parallel: Bool = true, today: String = Options.currentDate()) {
             self.drafts = drafts
@@ -320,7 +324,7 @@ public struct SiteBuilder: Sendable {
             (files, sorted) = both(parallel: options.parallel, { unsorted.sorted { $0.path < $1.path } }, { kept.sortedForReport() })
         }
         clock.lap("sort")
-        let result = BuildResult(files: files, diagnostics: sorted.keepingFixes(thatMatch: sources), pageCount: pages.count, timings: clock.laps)
+        let result = BuildResult(files: files, diagnostics: options.checksFixes ? sorted.keepingFixes(thatMatch: sources) : sorted, pageCount: pages.count, timings: clock.laps)
         // What only this build used (every assembled page, with its facts and diagnostics) is
         // freed on another thread: freeing it here was serial work before the output is written.
         let garbage = Garbage((assembled, checkedEarly, pages, drafts, catalog, lists))
