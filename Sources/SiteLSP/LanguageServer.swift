@@ -384,8 +384,8 @@ public final class LanguageServer: @unchecked Sendable {
         return Round(mapped: roundMapped, json: roundJSON, changedPaths: changedPaths)
     }
 
-    /// `a == b`, element by element in place (the generic `==` copied each diagnostic it
-    /// compared: a fifth of an edit's time on 5,000 pages).
+    /// `a == b`, element by element in place (perf showed the generic `==` copying each
+    /// diagnostic it compared).
     static func same(_ a: ArraySlice<Diagnostic>, _ b: ArraySlice<Diagnostic>) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBufferPointer { x in
