@@ -239,7 +239,7 @@ struct IncrementalBuildTests {
         ].sortedForReport()
         let removing = [list[1]]
         let adding = [Diagnostic.warning("c", at: at("x", 2), "four"), .error("d", at: at("a", 9), "five")]
-        let patched = BuildCache.patch(list, removing: removing, adding: adding)
+        let patched = ReportMemo.patch(list, removing: removing, adding: adding)
         var expected = list
         expected.remove(at: 1)
         expected = (expected + adding).sortedForReport()

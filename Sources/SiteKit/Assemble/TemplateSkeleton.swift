@@ -19,7 +19,7 @@ import Foundation
 /// `empty`/`count`/`first`/`last` in sections, any transform in a variable tag, dynamic
 /// partials, set-delimiter tags, indented standalone tags (whose indentation depends on what the
 /// previous value ended with), and marker characters in a template. A value of any other type
-/// makes that page render directly. `PageAssemblerTests` compares both ways on every page.
+/// makes that page render directly. `TemplateSkeletonTests` compares both ways on every page.
 final class TemplateSkeletons: @unchecked Sendable {
     /// One piece of a skeleton: template text, or the value with this index.
     enum Segment {

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Stage 6: the report. Every diagnostic, less those the authors' `ignore` markers exempt
+/// (`Suppressions`), sorted as `sortedForReport` sorts; and the files sorted by path.
+///
+/// Reads: each page's diagnostics from every stage, the site-wide ones, and the pages with an
+/// `ignore` marker. A build that keeps its memos patches the last report where pages'
+/// diagnostics changed instead of sorting them all again.
+enum ReportStage {
+    /// `pageDiagnostics`: every page's diagnostics, when nothing is kept (the memos hold them otherwise).
+    static func run(
+        global: [Diagnostic], pageDiagnostics: [[Diagnostic]], files: [OutputFile], pages: [Page], site: SiteData,
+        options: SiteBuilder.Options, cache: BuildCache
+    ) -> (files: [OutputFile], diagnostics: [Diagnostic]) {
+        guard cache.keeps, let digests = site.digests else {
+            var all = global
+            all.reserveCapacity(global.count + pageDiagnostics.reduce(0) { $0 + $1.count })
+            for list in pageDiagnostics { all += list }
+            let kept = Suppressions(pages: pages).filter(all)
+            // The files and the report are sorted at the same time, on two cores.
+            return both(parallel: options.parallel, { files.sorted { $0.path < $1.path } }, { kept.sortedForReport() })
+        }
+        let (sortedFiles, changed) = cache.output.sorted(files)
+        cache.changedFiles = changed
+        let load = cache.load.entries
+        let (assemble, check) = (cache.assemble, cache.check)
+        let report = cache.report.report(global: global, pages: pages, digests: digests, dirty: cache.dirty, statistics: &cache.statistics) { path in
+            (load[path]?.diagnostics ?? []) + assemble.diagnostics(of: path) + check.diagnostics(of: path)
+        }
+        cache.diagnosticsChanged = report.changed
+        return (sortedFiles, report.diagnostics)
+    }
+}
+
+/// What `ReportStage` remembers: each page's diagnostics and the sorted report.
+struct ReportMemo {
+    let keeps: Bool
+    /// The last build's diagnostics of each page, by source path.
+    private var chunks: [String: [Diagnostic]] = [:]
+    private var lastGlobal: [Diagnostic] = []
+    private var lastSuppressions: Int?
+    private var lastSorted: [Diagnostic] = []
+
+    init(keeps: Bool) { self.keeps = keeps }
+
+    /// The report: the last one, patched where the diagnostics of `dirty` pages or the global
+    /// ones changed. `chunk` gives a page's diagnostics now.
+    mutating func report(
+        global: [Diagnostic], pages: [Page], digests: SiteDigests, dirty: Set<String>, statistics: inout BuildCache.Statistics,
+        chunk: (String) -> [Diagnostic]
+    ) -> (diagnostics: [Diagnostic], changed: Bool) {
+        var removed: [Diagnostic] = []
+        var added: [Diagnostic] = []
+        for path in dirty {
+            let diagnostics = chunk(path)
+            let old = chunks[path] ?? []
+            if old != diagnostics {
+                removed += old
+                added += diagnostics
+            }
+            chunks[path] = diagnostics.isEmpty ? nil : diagnostics
+        }
+        if global != lastGlobal {
+            removed += lastGlobal
+            added += global
+        }
+        lastGlobal = global
+
+        let patchable = lastSuppressions == digests.suppressions && removed.count + added.count < 4096
+        lastSuppressions = digests.suppressions
+        let suppressions = Suppressions(pages: zip(pages, digests.infos).filter { $0.1.hasSuppressions }.map(\.0))
+        let before = lastSorted
+        let changed: Bool
+        if patchable {
+            lastSorted = Self.patch(lastSorted, removing: suppressions.filter(removed), adding: suppressions.filter(added))
+            changed = !(removed.isEmpty && added.isEmpty) && lastSorted != before
+        } else {
+            var all = global
+            for chunk in chunks.values { all += chunk }
+            lastSorted = suppressions.filter(all).sortedForReport()
+            statistics.sortedAll = true
+            changed = lastSorted != before
+        }
+        return (lastSorted, changed)
+    }
+
+    /// The order of `sortedForReport`.
+    static func precedes(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+        (a.position, a.severity, a.code, a.message) < (b.position, b.severity, b.code, b.message)
+    }
+
+    /// `sorted` without `removing` (each once) and with `adding`, still sorted.
+    static func patch(_ sorted: [Diagnostic], removing: [Diagnostic], adding: [Diagnostic]) -> [Diagnostic] {
+        if removing.isEmpty && adding.isEmpty { return sorted }
+        var drop = Set<Int>()
+        for d in removing {
+            // The first element not before `d`, then along the run of equal keys.
+            var low = 0
+            var high = sorted.count
+            while low < high {
+                let mid = (low + high) / 2
+                if precedes(sorted[mid], d) { low = mid + 1 } else { high = mid }
+            }
+            var i = low
+            while i < sorted.count, !precedes(d, sorted[i]) {
+                if sorted[i] == d, !drop.contains(i) {
+                    drop.insert(i)
+                    break
+                }
+                i += 1
+            }
+        }
+        let insert = adding.sortedForReport()
+        var result: [Diagnostic] = []
+        result.reserveCapacity(sorted.count - drop.count + insert.count)
+        var j = 0
+        for (i, d) in sorted.enumerated() where !drop.contains(i) {
+            while j < insert.count, precedes(insert[j], d) {
+                result.append(insert[j])
+                j += 1
+            }
+            result.append(d)
+        }
+        result.append(contentsOf: insert[j...])
+        return result
+    }
+}

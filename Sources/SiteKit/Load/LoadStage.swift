@@ -1,0 +1,117 @@
+import Foundation
+
+/// The pages of a build, loaded: front matter read, URL worked out, drafts set apart.
+struct LoadedSite: Sendable {
+    var settings: SiteSettings
+    /// The pages to publish, in reading order, with their Markdown taken out (`bodies`), so that
+    /// the copies of each page that the index and the templates' child lists hold do not keep it.
+    var pages: [Page]
+    var drafts: [Page]
+    /// Each page's Markdown body, by source path, until it is rendered.
+    var bodies: [String: String]
+    /// The settings' diagnostics.
+    var diagnostics: [Diagnostic]
+    /// Each source file's load diagnostics, in `SiteSources.pages` order.
+    var pageDiagnostics: [[Diagnostic]]
+}
+
+/// Stage 1: settings and pages (`PageLoader`, `SiteSettings`).
+///
+/// Reads: a page's load reads its source file alone (path and text); the settings, their file.
+enum LoadStage {
+    static func run(_ sources: SiteSources, options: SiteBuilder.Options, cache: BuildCache) -> LoadedSite {
+        let (settings, settingsDiagnostics) = cache.load.settings.value(reads: sources.settings, blind: cache.blind.settings) {
+            SiteSettings.parse(sources.settings)
+        }
+        var loaded = cache.load.pages(sources.pages, cache: cache, parallel: options.parallel)
+        var site = LoadedSite(settings: settings, pages: [], drafts: [], bodies: [:], diagnostics: settingsDiagnostics, pageDiagnostics: [])
+        site.pageDiagnostics.reserveCapacity(loaded.count)
+        site.bodies.reserveCapacity(loaded.count)
+        for (page, diagnostics) in loaded {
+            site.pageDiagnostics.append(diagnostics)
+            guard var page else { continue }
+            site.bodies[page.source.relativePath] = page.body
+            page.body = ""
+            if page.draft && !options.drafts {
+                site.drafts.append(page)
+            } else {
+                site.pages.append(page)
+            }
+        }
+        loaded = []
+        return site
+    }
+}
+
+/// What `LoadStage` remembers: each source file's page, and the settings.
+struct LoadMemo {
+    var settings: Memo<SourceFile?, (SiteSettings, [Diagnostic])>
+
+    final class Entry: @unchecked Sendable {
+        let source: SourceFile
+        let page: Page?
+        let diagnostics: [Diagnostic]
+        var info: PageInfo?
+
+        init(source: SourceFile, page: Page?, diagnostics: [Diagnostic], info: PageInfo?) {
+            self.source = source
+            self.page = page
+            self.diagnostics = diagnostics
+            self.info = info
+        }
+    }
+
+    var entries: PageMemo<Entry>
+    /// The last build's files and results, in order: when the list of files is the same, each
+    /// is compared with the one at its place, and the results are updated in place.
+    private var lastFiles: [SourceFile] = []
+    private var lastResults: [(Page?, [Diagnostic])] = []
+
+    init(keeps: Bool) {
+        settings = Memo(keeps: keeps)
+        entries = PageMemo(keeps: keeps)
+    }
+
+    /// The digests of a loaded page (when keeping).
+    func info(_ page: Page) -> PageInfo? { entries[page.source.relativePath]?.info }
+
+    mutating func pages(_ files: [SourceFile], cache: BuildCache, parallel: Bool) -> [(Page?, [Diagnostic])] {
+        guard entries.keeps else {
+            cache.statistics.loaded = files.count
+            return files.parallelMap(parallel: parallel) { PageLoader.load($0) }
+        }
+        let blind = cache.blind.source
+        var results: [(Page?, [Diagnostic])] = []
+        var misses: [Int] = []
+        if files.count == lastFiles.count, zip(files, lastFiles).allSatisfy({ $0.relativePath == $1.relativePath }) {
+            swap(&results, &lastResults)
+            for (i, (file, last)) in zip(files, lastFiles).enumerated() where !(file == last || blind) { misses.append(i) }
+        } else {
+            results.reserveCapacity(files.count)
+            for (i, file) in files.enumerated() {
+                if let entry = entries[file.relativePath], entry.source == file || (blind && entry.source.relativePath == file.relativePath) {
+                    results.append((entry.page, entry.diagnostics))
+                } else {
+                    results.append((nil, []))
+                    misses.append(i)
+                }
+            }
+        }
+        let fresh = misses.map { files[$0] }.parallelMap(parallel: parallel) { file -> Entry in
+            let (page, diagnostics) = PageLoader.load(file)
+            return Entry(source: file, page: page, diagnostics: diagnostics, info: page.map(PageInfo.init))
+        }
+        for (k, i) in misses.enumerated() {
+            let entry = fresh[k]
+            entry.info?.serial = cache.serial()
+            entries.store(entry, for: entry.source.relativePath)
+            results[i] = (entry.page, entry.diagnostics)
+            cache.dirty.insert(entry.source.relativePath)
+        }
+        entries.keepOnly(files.map(\.relativePath), dirty: &cache.dirty)
+        cache.statistics.loaded = misses.count
+        lastFiles = files
+        lastResults = results
+        return results
+    }
+}
