@@ -118,8 +118,8 @@ struct Features {
         guard let (line, bytes, column) = cursor(params) else { return nil }
         // Shortcodes on the line.
         var i = 0
-        while let open = QuickFix.findBytes([123, 123], in: bytes, from: i, before: bytes.count) {
-            guard let close = QuickFix.findBytes([125, 125], in: bytes, from: open + 2, before: bytes.count) else { break }
+        while let open = Self.findBytes([123, 123], in: bytes, from: i, before: bytes.count) {
+            guard let close = Self.findBytes([125, 125], in: bytes, from: open + 2, before: bytes.count) else { break }
             if open <= column, column <= close + 2 {
                 let inner = String(decoding: bytes[(open + 2)..<close], as: UTF8.self).trimmingCharacters(in: .whitespaces)
                 let parts = inner.split(separator: " ", maxSplits: 1)
@@ -132,7 +132,7 @@ struct Features {
         }
         // Links: `[text](target)`, the cursor anywhere from `[` to `)`.
         i = 0
-        while let middle = QuickFix.findBytes([93, 40], in: bytes, from: i, before: bytes.count) {
+        while let middle = Self.findBytes([93, 40], in: bytes, from: i, before: bytes.count) {
             let close = bytes[(middle + 2)...].firstIndex(of: 41) ?? bytes.count
             let open = bytes[..<middle].lastIndex(of: 91) ?? middle
             if open <= column, column <= close {
@@ -143,6 +143,15 @@ struct Features {
                 return .link(target: target, range: range)
             }
             i = middle + 2
+        }
+        return nil
+    }
+
+    static func findBytes(_ pattern: [UInt8], in line: [UInt8], from: Int, before: Int) -> Int? {
+        var i = from
+        while i + pattern.count <= min(before, line.count) {
+            if line[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+            i += 1
         }
         return nil
     }
@@ -210,21 +219,18 @@ struct Features {
 
     // MARK: Code actions
 
-    func codeActions(_ params: JSON, diagnostics: [(Diagnostic, LSPRange, [UInt8])]) -> JSON {
+    /// A quick fix for each diagnostic of the last check that touches the requested range and
+    /// carries an exact edit (`Diagnostic.fix`), while the document still holds the text the edit
+    /// replaces (it may have changed since the check).
+    func codeActions(_ params: JSON, diagnostics: [MappedDiagnostic]) -> JSON {
         guard let wanted = LSPRange(params["range"]) else { return .array([]) }
         var actions: [JSON] = []
-        for (diagnostic, range, line) in diagnostics where range.start <= wanted.end && wanted.start <= range.end {
-            guard let fix = QuickFix.edit(for: diagnostic, line: line) else { continue }
-            let l = diagnostic.position.line - 1
-            let table = LineTable(String(decoding: line, as: UTF8.self))
-            var start = table.position(line: 0, byteColumn: fix.bytes.lowerBound)
-            var end = table.position(line: 0, byteColumn: fix.bytes.upperBound)
-            start.line = l
-            end.line = l
-            let edit: JSON = ["range": LSPRange(start: start, end: end).json, "newText": .string(fix.newText)]
+        for mapped in diagnostics where mapped.range.start <= wanted.end && wanted.start <= mapped.range.end {
+            guard let fix = mapped.diagnostic.fix, let range = mapped.fixRange, lines.bytes(in: range).elementsEqual(fix.original.utf8) else { continue }
+            let edit: JSON = ["range": range.json, "newText": .string(fix.replacement)]
             actions.append([
                 "title": .string(fix.title), "kind": "quickfix", "isPreferred": true,
-                "diagnostics": [LanguageServer.diagnosticJSON(diagnostic, range: range)],
+                "diagnostics": [LanguageServer.diagnosticJSON(mapped.diagnostic, range: mapped.range)],
                 "edit": ["changes": .object([uri: [edit]])],
             ])
         }

@@ -50,8 +50,8 @@ public final class LanguageServer: @unchecked Sendable {
     private var generation = 0
     private var checking = false
     private var checkWanted = false
-    /// The diagnostics behind the last publish, by absolute path, with their line's bytes.
-    private var lastDiagnostics: [String: [(Diagnostic, LSPRange, [UInt8])]] = [:]
+    /// The diagnostics behind the last publish, by absolute path, with their ranges.
+    private var lastDiagnostics: [String: [MappedDiagnostic]] = [:]
     /// Called once the server should exit, with the exit code.
     public var onExit: @Sendable (Int32) -> Void = { exit($0) }
     /// For benchmarks and tests: called after each publish round.
@@ -337,7 +337,7 @@ public final class LanguageServer: @unchecked Sendable {
         }
     }
 
-    private typealias Mapped = [String: [(Diagnostic, LSPRange, [UInt8])]]
+    private typealias Mapped = [String: [MappedDiagnostic]]
 
     private struct Round {
         var mapped: Mapped
@@ -347,7 +347,7 @@ public final class LanguageServer: @unchecked Sendable {
     }
 
     // The previous round (on `work` only).
-    private var roundDiagnostics: [String: [Diagnostic]] = [:]
+    private var roundDiagnostics: [String: ArraySlice<Diagnostic>] = [:]
     private var roundMapped: Mapped = [:]
     private var roundJSON: [String: [JSON]] = [:]
 
@@ -355,15 +355,19 @@ public final class LanguageServer: @unchecked Sendable {
         var changedPaths: Set<String> = []
         for (path, diagnostics) in check.diagnostics {
             let textChanged = changed.map { $0.contains(path) } ?? true
-            if !textChanged, roundDiagnostics[path] == diagnostics { continue }
+            if !textChanged, let before = roundDiagnostics[path], Self.same(before, diagnostics) { continue }
             let text = overlay[path: path] ?? workspace.sourceText(path)
             let lines = text.map(LineTable.init)
-            let mapped = diagnostics.map { d -> (Diagnostic, LSPRange, [UInt8]) in
-                guard let lines else { return (d, LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 0, character: 0)), []) }
-                let range = lines.range(line: d.position.line, column: d.position.column)
-                return (d, range, d.position.line > 0 ? Array(lines.lineBytes(d.position.line - 1)) : [])
+            let mapped = diagnostics.map { d -> MappedDiagnostic in
+                guard let lines else { return MappedDiagnostic(diagnostic: d, range: LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 0, character: 0))) }
+                // A fix counts only where the text holds what it replaces (the build leaves that to us).
+                let fixRange = d.fix.flatMap { fix in
+                    let range = lines.range(of: fix)
+                    return lines.bytes(in: range).elementsEqual(fix.original.utf8) ? range : nil
+                }
+                return MappedDiagnostic(diagnostic: d, range: lines.range(line: d.position.line, column: d.position.column), fixRange: fixRange)
             }
-            let json = mapped.map { Self.diagnosticJSON($0.0, range: $0.1) }
+            let json = mapped.map { Self.diagnosticJSON($0.diagnostic, range: $0.range) }
             roundDiagnostics[path] = diagnostics
             roundMapped[path] = mapped
             if roundJSON[path] != json {
@@ -378,6 +382,18 @@ public final class LanguageServer: @unchecked Sendable {
             changedPaths.insert(path)
         }
         return Round(mapped: roundMapped, json: roundJSON, changedPaths: changedPaths)
+    }
+
+    /// `a == b`, element by element in place (perf showed the generic `==` copying each
+    /// diagnostic it compared).
+    static func same(_ a: ArraySlice<Diagnostic>, _ b: ArraySlice<Diagnostic>) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                for i in 0..<x.count where x[i] != y[i] { return false }
+                return true
+            }
+        }
     }
 
     /// Files whose diagnostics changed in rounds not yet published.

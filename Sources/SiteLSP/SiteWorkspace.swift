@@ -24,9 +24,10 @@ public final class SiteWorkspace: @unchecked Sendable {
         }
     }
 
-    /// One check of the site: every diagnostic, by the absolute path of the file it names.
+    /// One check of the site: every diagnostic, by the absolute path of the file it names (each
+    /// file's run of the report, not a copy of it).
     public struct Check: Sendable {
-        public var diagnostics: [String: [Diagnostic]]
+        public var diagnostics: [String: ArraySlice<Diagnostic>]
         public var result: BuildResult
         public var sources: SiteSources
         /// Whether the sources were read again one changed file at a time.
@@ -64,19 +65,28 @@ public final class SiteWorkspace: @unchecked Sendable {
                 workingDirectory: configuration.workingDirectory, overlay: overlay)
         sources = read
         // Drafts are checked too: they are what people are writing.
-        let options = SiteBuilder.Options(
+        var options = SiteBuilder.Options(
             drafts: true, parallel: configuration.parallel, today: configuration.today ?? SiteBuilder.Options.currentDate())
+        // The server checks a fix against the text itself, only in the files it publishes
+        // (`LanguageServer.diagnosticsRound`, and again when a quick fix is asked for).
+        options.checksFixes = false
         let result = SiteBuilder(options: options, cache: cache).build(read)
         lastResult = result
         model = nil
         texts = nil
-        // The report is sorted by file: each run of one file is one entry.
-        var byFile: [String: [Diagnostic]] = [:]
+        // The report is sorted by file: each run of one file is one entry, a slice of the report
+        // (copying 27,000 diagnostics into arrays of their own cost more than the edit's build).
+        var byFile: [String: ArraySlice<Diagnostic>] = [:]
         var runStart = 0
         let all = result.diagnostics
         for i in 1...max(all.count, 1) where i == all.count || all[i].position.file != all[runStart].position.file {
             guard runStart < all.count else { break }
-            byFile[absolutePath(all[runStart].position.file), default: []].append(contentsOf: all[runStart..<i])
+            let path = absolutePath(all[runStart].position.file)
+            if let earlier = byFile[path] {
+                byFile[path] = ArraySlice(Array(earlier) + all[runStart..<i])
+            } else {
+                byFile[path] = all[runStart..<i]
+            }
             runStart = i
         }
         return Check(diagnostics: byFile, result: result, sources: read, incremental: incremental)

@@ -1,4 +1,5 @@
 import Foundation
+import SiteKit
 
 /// An LSP position: 0-based line, and a column counted in UTF-16 code units (as the protocol
 /// requires unless a client negotiates otherwise).
@@ -140,6 +141,19 @@ public struct LineTable: Sendable {
         return LSPRange(start: position(line: l, byteColumn: startByte), end: position(line: l, byteColumn: startByte + length))
     }
 
+    /// The LSP range of a fix's bytes (1-based lines, 1-based UTF-8 columns, as `Fix` has them).
+    public func range(of fix: Fix) -> LSPRange {
+        LSPRange(
+            start: position(line: fix.start.line - 1, byteColumn: fix.start.column - 1),
+            end: position(line: fix.end.line - 1, byteColumn: fix.end.column - 1))
+    }
+
+    /// The bytes of the text in `range`.
+    public func bytes(in range: LSPRange) -> ArraySlice<UInt8> {
+        let from = offset(of: range.start)
+        return bytes[from..<max(from, offset(of: range.end))]
+    }
+
     private func utf16Length(_ slice: ArraySlice<UInt8>) -> Int {
         var units = 0
         for byte in slice where byte & 0xC0 != 0x80 { units += byte >= 0xF0 ? 2 : 1 }
@@ -210,6 +224,13 @@ enum DiagnosticRange {
         while next < line.count, line[next] & 0xC0 == 0x80 { next += 1 }
         return next - start
     }
+}
+
+/// A build diagnostic with its LSP range, and the range of its fix's edit, in the text the check read.
+struct MappedDiagnostic: Sendable {
+    var diagnostic: Diagnostic
+    var range: LSPRange
+    var fixRange: LSPRange?
 }
 
 /// One open document: its text and version, changed by full or incremental edits.

@@ -131,10 +131,12 @@ async def test_edit_check_fix_complete(client: LanguageClient):
     assert anchor.range.start == types.Position(line=new_line, character=utf16(prefix)), anchor.range
     assert anchor.range.end == types.Position(line=new_line, character=utf16(prefix + link)), anchor.range
 
-    # Quick fixes for both; apply them as an editor would.
-    for diagnostic, expected in [
-        (anchor, "faq.md#can-i-drive-after-a-treatment"),
-        (price, "{{price treatment-session}}"),
+    # Quick fixes for both, from the diagnostics' exact edits: the anchor after '#', the typed
+    # amount; at UTF-16 columns after the non-ASCII text. Applied as an editor would.
+    fragment = utf16(prefix + link[: link.index("#") + 1])
+    for diagnostic, expected, start, end in [
+        (anchor, "can-i-drive-after-a-treatment", fragment, fragment + len("can-i-drive-after-treatment")),
+        (price, "{{price treatment-session}}", dollar, dollar + 4),
     ]:
         actions = await client.text_document_code_action_async(
             types.CodeActionParams(
@@ -147,6 +149,9 @@ async def test_edit_check_fix_complete(client: LanguageClient):
         assert fixes, f"no quick fix for {diagnostic.code}: {actions}"
         edit = fixes[0].edit.changes[doc][0]
         assert edit.new_text == expected, edit
+        assert edit.range == types.Range(
+            start=types.Position(line=new_line, character=start), end=types.Position(line=new_line, character=end)
+        ), edit.range
         version += 1
         change(client, doc, version, edit.range.start.line, edit.range.start.character,
                edit.range.end.line, edit.range.end.character, edit.new_text)
@@ -258,3 +263,59 @@ async def test_other_files_and_settings(client: LanguageClient):
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=settings)))
     # Closed unsaved: the file on disk is what counts again.
     await diagnostics_until(client, settings, lambda d: not any(x.severity == types.DiagnosticSeverity.Error for x in d))
+
+
+async def quick_fixes(client, doc, diagnostic):
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=doc),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    return [a for a in actions or [] if a.kind == types.CodeActionKind.QuickFix and a.diagnostics[0].code == diagnostic.code]
+
+
+@pytest.mark.asyncio
+async def test_did_you_mean_id_quick_fix(client: LanguageClient):
+    """A misspelt price id after non-ASCII text: the quick fix (from the diagnostic's exact fix)
+    replaces only the id, at UTF-16 columns; once the text changed under it, it is not offered."""
+    doc = uri("content/contact.md")
+    text = (SITE / "content/contact.md").read_text()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=doc, language_id="markdown", version=1, text=text)
+        )
+    )
+    await diagnostics_until(client, doc, lambda d: True)
+    lines = text.split("\n")
+    prefix = "Ñoño “é” 😀 {{price "
+    typed = "\n" + prefix + "treatment-sesion}} here.\n"
+    change(client, doc, 2, len(lines) - 1, utf16(lines[-1]), len(lines) - 1, utf16(lines[-1]), typed)
+    found = await diagnostics_until(client, doc, lambda d: "price.unknown-id" in codes(d))
+    unknown = next(d for d in found if d.code == "price.unknown-id")
+    line = len(lines)
+    assert unknown.range.start == types.Position(line=line, character=utf16("Ñoño “é” 😀 ")), unknown.range
+    assert "did you mean 'treatment-session'" in unknown.message
+
+    fixes = await quick_fixes(client, doc, unknown)
+    assert len(fixes) == 1, fixes
+    edit = fixes[0].edit.changes[doc][0]
+    assert edit.new_text == "treatment-session"
+    start = utf16(prefix)
+    assert edit.range == types.Range(
+        start=types.Position(line=line, character=start), end=types.Position(line=line, character=start + len("treatment-sesion"))
+    ), edit.range
+
+    # Typed over before the next check finished: the edit no longer fits the text, so no fix.
+    change(client, doc, 3, line, start, line, start + len("treatment-sesion"), "q")
+    assert await quick_fixes(client, doc, unknown) == []
+    # Typed back: the next check's fix is offered, and applying it clears the diagnostic.
+    change(client, doc, 4, line, start, line, start + 1, "treatment-sesion")
+    suggested = await diagnostics_until(
+        client, doc, lambda d: any(x.code == "price.unknown-id" and "did you mean" in x.message for x in d)
+    )
+    fixes = await quick_fixes(client, doc, next(d for d in suggested if d.code == "price.unknown-id"))
+    edit = fixes[0].edit.changes[doc][0]
+    change(client, doc, 5, edit.range.start.line, edit.range.start.character, edit.range.end.line, edit.range.end.character, edit.new_text)
+    await diagnostics_until(client, doc, lambda d: "price.unknown-id" not in codes(d))

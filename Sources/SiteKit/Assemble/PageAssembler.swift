@@ -106,12 +106,15 @@ public struct PageAssembler: Sendable {
         let name = templateName(for: page)
         var result = AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: name, diagnostics: [])
         guard theme.has(name) else {
-            let at = page.frontMatter.entry("template").map(\.value.position) ?? SourcePosition(file: page.source.displayPath, line: 1, column: 1)
+            let written = page.frontMatter.entry("template").map(\.value.position)
+            let at = written ?? SourcePosition(file: page.source.displayPath, line: 1, column: 1)
+            let near = Suggest.nearest(name, in: theme.names)
             diagnostics.append(
                 .error(
                     "template.missing", at: at, "the template '\(name)' does not exist in the theme",
-                    suggestion: Suggest.nearest(name, in: theme.names).map { "did you mean '\($0)'?" }
-                        ?? "the templates are: \(theme.names.filter { !$0.hasPrefix("partials/") }.joined(separator: ", "))"))
+                    suggestion: near.map { "did you mean '\($0)'?" }
+                        ?? "the templates are: \(theme.names.filter { !$0.hasPrefix("partials/") }.joined(separator: ", "))",
+                    fix: written.flatMap { .renaming(name, at: $0, to: near) }))
             result.diagnostics = diagnostics
             return result
         }

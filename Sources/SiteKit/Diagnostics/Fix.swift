@@ -90,22 +90,89 @@ extension Array where Element == Diagnostic {
     /// The diagnostics, each fix kept only where its file (a page, template or data file of
     /// `sources`) holds the fix's `original` text at its range: checks that read rendered text
     /// (after an escape, an entity, a `{{list}}`) cannot always tell.
+    ///
+    /// Runs after every build, over every diagnostic of the site: it reads only the diagnostics
+    /// that have a fix and the bytes of their lines (no copy of a file or of the report), and
+    /// copies the report only when a fix is dropped.
     func keepingFixes(thatMatch sources: SiteSources) -> [Diagnostic] {
-        guard contains(where: { $0.fix != nil }) else { return self }
-        var files: [String: SourceFile] = [:]
-        var all: [SourceFile] = sources.pages
-        all += sources.templates
-        all += [SourceFile](sources.dataFiles.values)
-        if let settings = sources.settings { all.append(settings) }
-        for file in all { files[file.displayPath] = file }
-        var lines: [String: Fix.LineStarts] = [:]
-        return map { d in
-            guard let fix = d.fix else { return d }
-            if lines[d.position.file] == nil, let file = files[d.position.file] { lines[d.position.file] = Fix.LineStarts(file.text) }
-            if let found = lines[d.position.file], found.range(fix) != nil { return d }
-            var d = d
-            d.fix = nil
-            return d
+        // The report is sorted by file: a run of one file is one dictionary update.
+        var withFix: [String: [Int]] = [:]
+        var run: (file: String, indices: [Int])?
+        for i in indices where self[i].fix != nil {
+            let file = self[i].position.file
+            if run?.file == file {
+                run!.indices.append(i)
+                continue
+            }
+            if let done = run { withFix[done.file, default: []] += done.indices }
+            run = (file, [i])
         }
+        if let done = run { withFix[done.file, default: []] += done.indices }
+        guard !withFix.isEmpty else { return self }
+        var dropped: [Int] = []
+        func check(_ file: SourceFile) {
+            guard let list = withFix.removeValue(forKey: file.displayPath) else { return }
+            var text = file.text
+            text.withUTF8 { bytes in
+                var lines = Fix.LineScanner(bytes)
+                for i in list where !lines.holds(self[i].fix!) { dropped.append(i) }
+            }
+        }
+        sources.pages.forEach(check)
+        sources.templates.forEach(check)
+        sources.dataFiles.values.forEach(check)
+        if let settings = sources.settings { check(settings) }
+        // A fix in a file the sources do not hold (a rendered-only text) cannot be checked.
+        dropped += withFix.values.joined()
+        guard !dropped.isEmpty else { return self }
+        var result = self
+        for i in dropped { result[i].fix = nil }
+        return result
+    }
+}
+
+extension Fix {
+    /// Finds the starts of lines in a file's bytes as far as the fixes asked about need, to tell
+    /// whether the file holds each fix's `original` (`keepingFixes`).
+    struct LineScanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        private var starts = [0]
+        private var scanned = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        /// The offset of the first byte of line `n` (1-based), when the text has that line.
+        mutating func start(ofLine n: Int) -> Int? {
+            guard n >= 1 else { return nil }
+            while starts.count < n, scanned < bytes.count {
+                if bytes[scanned] == 10 { starts.append(scanned + 1) }
+                scanned += 1
+            }
+            return n <= starts.count ? starts[n - 1] : nil
+        }
+
+        mutating func offset(_ p: LineColumnPosition) -> Int? {
+            guard p.column >= 1, let lineStart = start(ofLine: p.line) else { return nil }
+            let o = lineStart + p.column - 1
+            // Within the line (its LF excluded) or at its end.
+            var end = lineStart
+            while end < bytes.count, end < o, bytes[end] != 10 { end += 1 }
+            return end == o && o <= bytes.count ? o : nil
+        }
+
+        mutating func holds(_ fix: Fix) -> Bool {
+            guard let from = offset(fix.start), let to = offset(fix.end), from <= to else { return false }
+            return UnsafeBufferPointer(rebasing: bytes[from..<to]).elementsEqual(fix.original.utf8)
+        }
+    }
+}
+
+extension Fix {
+    /// A "did you mean 'near'?" as an edit: `word`, written at `position`, becomes `near`. Nil
+    /// without a line and column; `keepingFixes` drops it where the source does not hold `word`
+    /// there (a quoted YAML value, a value written in another file).
+    static func renaming(_ word: String, at position: SourcePosition, to near: String?) -> Fix? {
+        guard let near, near != word, position.line > 0, position.column > 0, !word.isEmpty else { return nil }
+        return Fix(replacing: word, at: position, with: near, title: "Change '\(word)' to '\(near)'")
     }
 }

@@ -25,10 +25,9 @@ public struct ShortcodeExpander: Sendable {
         switch shortcode.name {
         case "price":
             guard let price = prices[shortcode.argument] else {
+                let near = suggestion(shortcode, prices.ids, declared: prices.declaringFile, at: at)
                 diagnostics.append(
-                    .error(
-                        "price.unknown-id", at: at, "no price has the id '\(shortcode.argument)'",
-                        suggestion: suggestion(shortcode.argument, prices.ids, declared: prices.declaringFile)))
+                    .error("price.unknown-id", at: at, "no price has the id '\(shortcode.argument)'", suggestion: near.suggestion, fix: near.fix))
                 return .keep
             }
             if price.amount == nil { diagnostics.append(unconfirmed(price, at: at)) }
@@ -43,10 +42,9 @@ public struct ShortcodeExpander: Sendable {
             return .generatedMarkdown(priceTable())
         case "list":
             guard let list = lists[shortcode.argument] else {
+                let near = suggestion(shortcode, Array(lists.lists.keys), declared: nil, at: at)
                 diagnostics.append(
-                    .error(
-                        "list.unknown-id", at: at, "no list has the id '\(shortcode.argument)'",
-                        suggestion: suggestion(shortcode.argument, Array(lists.lists.keys), declared: nil)))
+                    .error("list.unknown-id", at: at, "no list has the id '\(shortcode.argument)'", suggestion: near.suggestion, fix: near.fix))
                 return .keep
             }
             guard shortcode.standsAlone else { return misplaced(shortcode, at: at, &diagnostics) }
@@ -54,10 +52,11 @@ public struct ShortcodeExpander: Sendable {
         case "clinic":
             guard let value = settings.raw["clinic"]?[shortcode.argument] else {
                 let keys = settings.raw["clinic"]?.entries.map(\.key) ?? []
+                let near = suggestion(shortcode, keys, declared: settings.file, at: at)
                 diagnostics.append(
                     .error(
                         "shortcode.unknown-key", at: at, "the site settings have no clinic.\(shortcode.argument)",
-                        suggestion: suggestion(shortcode.argument, keys, declared: settings.file)))
+                        suggestion: near.suggestion, fix: near.fix))
                 return .keep
             }
             if value["unconfirmed"]?.bool == true {
@@ -73,11 +72,13 @@ public struct ShortcodeExpander: Sendable {
             }
             return .text(text)
         default:
+            let near = Suggest.nearest(shortcode.name, in: Self.names)
             diagnostics.append(
                 .error(
                     "shortcode.unknown", at: at, "there is no shortcode called '\(shortcode.name)'",
-                    suggestion: Suggest.nearest(shortcode.name, in: Self.names).map { "did you mean {{\($0) \(shortcode.argument)}}?" }
-                        ?? "the shortcodes are {{price ID}}, {{list ID}}, {{table prices}} and {{clinic KEY}}"))
+                    suggestion: near.map { "did you mean {{\($0) \(shortcode.argument)}}?" }
+                        ?? "the shortcodes are {{price ID}}, {{list ID}}, {{table prices}} and {{clinic KEY}}",
+                    fix: .renaming(shortcode.name, at: SourcePosition(file: at.file, line: at.line, column: at.column + 2), to: near)))
             return .keep
         }
     }
@@ -96,10 +97,17 @@ public struct ShortcodeExpander: Sendable {
         return .keep
     }
 
-    func suggestion(_ word: String, _ candidates: [String], declared: String?) -> String? {
-        if let near = Suggest.nearest(word, in: candidates) { return "did you mean '\(near)'?" }
-        guard !candidates.isEmpty else { return declared.map { "nothing is declared in \($0)" } }
-        return "the declared ids are: " + candidates.sorted().joined(separator: ", ")
+    /// "did you mean 'ID'?" for a shortcode's unknown argument, with the edit of the argument
+    /// where the shortcode is written `{{name argument}}` (`keepingFixes` drops it for other
+    /// spacings); else what is declared.
+    func suggestion(_ shortcode: Shortcode, _ candidates: [String], declared: String?, at: SourcePosition) -> (suggestion: String?, fix: Fix?) {
+        let word = shortcode.argument
+        if let near = Suggest.nearest(word, in: candidates) {
+            let argument = SourcePosition(file: at.file, line: at.line, column: at.column + 2 + shortcode.name.utf8.count + 1)
+            return ("did you mean '\(near)'?", .renaming(word, at: argument, to: near))
+        }
+        guard !candidates.isEmpty else { return (declared.map { "nothing is declared in \($0)" }, nil) }
+        return ("the declared ids are: " + candidates.sorted().joined(separator: ", "), nil)
     }
 
     /// The price table as Markdown, rendered from the data (never typed by hand).

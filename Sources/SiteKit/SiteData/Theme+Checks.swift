@@ -237,8 +237,11 @@ extension Theme {
                 let what = include.sigil == "<" ? "inherits from" : "includes"
                 let candidates = self.names.filter { $0 != name }
                 let suggestion: String
+                var fix: Fix?
                 if let near = Suggest.nearest(include.name, in: candidates, maxDistance: max(2, include.name.count / 4)) {
-                    suggestion = "did you mean \(include.sigil == "<" ? "{{<\(near)}}" : "{{> \(near)}}")?"
+                    let tag = include.sigil == "<" ? "{{<\(near)}}" : "{{> \(near)}}"
+                    suggestion = "did you mean \(tag)?"
+                    fix = Fix(replacing: written, at: include.position, with: tag, title: "Change to \(tag)")
                 } else {
                     suggestion = "create \(root)\(include.name).mustache, or name one of: \(candidates.joined(separator: ", "))"
                 }
@@ -246,7 +249,7 @@ extension Theme {
                     .error(
                         "template.missing", at: include.position,
                         "the template '\(name)' \(what) '\(include.name)' (\(written)), which does not exist in the theme: it would render as nothing",
-                        suggestion: suggestion))
+                        suggestion: suggestion, fix: fix))
             }
         }
         return diagnostics

@@ -119,7 +119,8 @@ public struct PriceChecker: Sendable {
             return .error(
                 "price.mismatch", at: at,
                 "\(said) for \"\(nearest.name)\", but the price of \(price.id) is unconfirmed (\(price.position.file):\(price.position.line))",
-                suggestion: "write {{price \(price.id)}}, which says \"\(PriceCatalog.unconfirmedWording)\" until the price is confirmed")
+                suggestion: "write {{price \(price.id)}}, which says \"\(PriceCatalog.unconfirmedWording)\" until the price is confirmed",
+                fix: Self.shortcodeFix(amount, price, at: at))
         }
         if let index = firstPriceByAmount[amount.value] { return literal(amount, catalog.prices[index], at: at) }
         return .error(

@@ -27,19 +27,19 @@ struct DataFileReader {
         return value
     }
 
-    mutating func invalid(_ position: SourcePosition, _ message: String, suggestion: String? = nil) {
-        diagnostics.append(.error("rules.invalid", at: position, message, suggestion: suggestion))
+    mutating func invalid(_ position: SourcePosition, _ message: String, suggestion: String? = nil, fix: Fix? = nil) {
+        diagnostics.append(.error("rules.invalid", at: position, message, suggestion: suggestion, fix: fix))
     }
 
     /// Warns about keys of `mapping` that are not in `allowed`, with "did you mean".
     mutating func checkKeys(of mapping: YAMLValue, allowed: [String], in context: String) {
         for entry in mapping.entries where !allowed.contains(entry.key) {
-            let suggestion = Suggest.nearest(entry.key, in: allowed).map { "did you mean '\($0)'?" }
-                ?? "the keys of \(context) are: \(allowed.joined(separator: ", "))"
+            let near = Suggest.nearest(entry.key, in: allowed)
+            let suggestion = near.map { "did you mean '\($0)'?" } ?? "the keys of \(context) are: \(allowed.joined(separator: ", "))"
             diagnostics.append(
                 .warning(
                     "rules.unknown-key", at: entry.keyPosition, "unknown key '\(entry.key)' in \(context)",
-                    suggestion: suggestion))
+                    suggestion: suggestion, fix: .renaming(entry.key, at: entry.keyPosition, to: near)))
         }
     }
 

@@ -51,9 +51,10 @@ struct ReadabilityRules: Sendable {
             if let s = Diagnostic.Severity(rawValue: text) {
                 rules.severity = s
             } else {
+                let near = Suggest.nearest(text, in: ["error", "warning", "note"])
                 reader.invalid(
                     value.position, "'severity' must be error, warning or note, not '\(text)'",
-                    suggestion: Suggest.nearest(text, in: ["error", "warning", "note"]).map { "did you mean '\($0)'?" })
+                    suggestion: near.map { "did you mean '\($0)'?" }, fix: .renaming(text, at: value.position, to: near))
             }
         }
         if let types = root["types"] {
@@ -114,9 +115,10 @@ struct ReadabilityRules: Sendable {
     /// silently leave a page at the default).
     func unknownTypes(in schema: SchemaSet) -> [Diagnostic] {
         guard schema.typesAreDeclared else { return [] }
-        return types.keys.sorted().compactMap { name in
+        return types.keys.sorted().compactMap { name -> Diagnostic? in
             guard schema.types[name] == nil, let at = types[name]?.position else { return nil }
-            return .error("rules.invalid", at: at, "there is no page type '\(name)' in _schemas.yaml", suggestion: SchemaSet.didYouMean(name, in: schema.typeNames))
+            let near = SchemaSet.didYouMean(name, in: schema.typeNames, at: at)
+            return .error("rules.invalid", at: at, "there is no page type '\(name)' in _schemas.yaml", suggestion: near.suggestion, fix: near.fix)
         }
     }
 

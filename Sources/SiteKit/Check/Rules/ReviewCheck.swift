@@ -67,11 +67,13 @@ struct ReviewCheck {
             if text.range(of: #"^\s*\d{4}-\d{1,2}-\d{1,2}"#, options: .regularExpression) != nil {
                 return [invalidDate(text, at: value.position)]
             }
+            let near = Suggest.nearest(text.lowercased(), in: ["pending"])
             return [
                 .error(
                     "review.invalid", at: value.position, "'reviewed' must be a date such as 2026-11-24, or pending, not '\(text)'",
-                    suggestion: Suggest.nearest(text.lowercased(), in: ["pending"]).map { "did you mean '\($0)'?" }
-                        ?? "write the date of the medical review (reviewed: 2026-11-24), or reviewed: pending until it is done"),
+                    suggestion: near.map { "did you mean '\($0)'?" }
+                        ?? "write the date of the medical review (reviewed: 2026-11-24), or reviewed: pending until it is done",
+                    fix: .renaming(text, at: value.position, to: near)),
             ]
         default:
             return [

@@ -27,11 +27,11 @@ struct SchemaCheck {
 
         // The declared type exists.
         if case .frontMatter(let at) = page.origin, schema.type(named: page.typeName) == nil {
+            let near = SchemaSet.didYouMean(page.typeName, in: schema.typeNames, at: at)
             result.append(
                 .error(
                     "schema.unknown-type", at: at, "there is no page type '\(page.typeName)'; this page is checked as a plain 'page'",
-                    suggestion: SchemaSet.didYouMean(page.typeName, in: schema.typeNames)
-                        + (schema.file.map { " (the types are declared in \($0))" } ?? "")))
+                    suggestion: near.suggestion + (schema.file.map { " (the types are declared in \($0))" } ?? ""), fix: near.fix))
         }
 
         // Required keys are present and not empty.

@@ -164,9 +164,10 @@ struct SchemaSet: Sendable {
                     }
                     guard let type = reader.text(entry.value, "the type of the folder '\(folder)'") else { continue }
                     guard schema.types[type] != nil || !schema.typesAreDeclared else {
+                        let near = didYouMean(type, in: schema.typeNames, at: entry.value.position)
                         reader.invalid(
                             entry.value.position, "there is no page type '\(type)' for the folder '\(folder)'",
-                            suggestion: didYouMean(type, in: schema.typeNames))
+                            suggestion: near.suggestion, fix: near.fix)
                         continue
                     }
                     schema.folders.append((folder, type))
@@ -186,9 +187,10 @@ struct SchemaSet: Sendable {
         return false
     }
 
-    static func didYouMean(_ word: String, in candidates: [String]) -> String {
-        if let near = Suggest.nearest(word, in: candidates) { return "did you mean '\(near)'?" }
-        return "the types are: \(candidates.sorted().joined(separator: ", "))"
+    /// "did you mean 'near'?" with its edit of `word` at `position`, or the list of candidates.
+    static func didYouMean(_ word: String, in candidates: [String], at position: SourcePosition) -> (suggestion: String, fix: Fix?) {
+        if let near = Suggest.nearest(word, in: candidates) { return ("did you mean '\(near)'?", .renaming(word, at: position, to: near)) }
+        return ("the types are: \(candidates.sorted().joined(separator: ", "))", nil)
     }
 
     private static func readType(_ entry: YAMLValue.Entry, reader: inout DataFileReader) -> PageType? {
@@ -223,10 +225,11 @@ struct SchemaSet: Sendable {
                 if NoticeRule.ids.contains(id) {
                     type.notices.append(id)
                 } else {
+                    let near = Suggest.nearest(id, in: NoticeRule.ids)
                     reader.invalid(
                         position, "there is no notice '\(id)'",
-                        suggestion: Suggest.nearest(id, in: NoticeRule.ids).map { "did you mean '\($0)'?" }
-                            ?? "the notices are: \(NoticeRule.ids.joined(separator: ", "))")
+                        suggestion: near.map { "did you mean '\($0)'?" } ?? "the notices are: \(NoticeRule.ids.joined(separator: ", "))",
+                        fix: .renaming(id, at: position, to: near))
                 }
             }
         }
@@ -245,10 +248,11 @@ struct SchemaSet: Sendable {
                 guard let name = reader.text(typeValue, "the type of '\(key)'") else { return }
                 guard let declared = KeyType(rawValue: name) else {
                     let names = KeyType.allCases.map(\.rawValue)
+                    let near = Suggest.nearest(name, in: names)
                     reader.invalid(
                         typeValue.position, "'\(name)' is not a type of value",
-                        suggestion: Suggest.nearest(name, in: names).map { "did you mean '\($0)'?" }
-                            ?? "the types of value are: \(names.joined(separator: ", "))")
+                        suggestion: near.map { "did you mean '\($0)'?" } ?? "the types of value are: \(names.joined(separator: ", "))",
+                        fix: .renaming(name, at: typeValue.position, to: near))
                     return
                 }
                 if let builtin, builtin != declared {
@@ -288,10 +292,11 @@ struct SchemaSet: Sendable {
             while let parent = current.extends, parent != Self.baseType {
                 let at = current.extendsPosition ?? SourcePosition(file: file ?? "")
                 guard let next = types[parent] else {
+                    let near = Self.didYouMean(parent, in: typeNames, at: at)
                     diagnostics.append(
                         .error(
                             "rules.invalid", at: at, "the type '\(current.name)' extends '\(parent)', which is not declared",
-                            suggestion: Self.didYouMean(parent, in: typeNames)))
+                            suggestion: near.suggestion, fix: near.fix))
                     break
                 }
                 if chain.contains(parent) {

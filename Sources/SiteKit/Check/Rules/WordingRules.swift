@@ -118,9 +118,10 @@ struct WordingRules: Sendable {
             if let s = Diagnostic.Severity(rawValue: text) {
                 severity = s
             } else {
+                let near = Suggest.nearest(text, in: ["error", "warning", "note"])
                 reader.invalid(
                     position, "'severity' must be error, warning or note, not '\(text)'",
-                    suggestion: Suggest.nearest(text, in: ["error", "warning", "note"]).map { "did you mean '\($0)'?" })
+                    suggestion: near.map { "did you mean '\($0)'?" }, fix: .renaming(text, at: position, to: near))
                 ok = false
             }
         }
