@@ -211,7 +211,7 @@ public struct DiagnosticFormatter: Sendable {
     func github(_ d: Diagnostic) -> String { GitHubReport.annotation(d) }
 
     /// The JSON report, written by hand: JSONEncoder (sorted keys, pretty printed) took a tenth
-    /// of a 5,000-page check with 27,000 warnings. `DiagnosticFormatterTests` compares the two.
+    /// of a 5,000-page check with 27,000 warnings. `HandWrittenJSONTests` compares the two.
     func json(_ diagnostics: [Diagnostic], pages: Int) -> String {
         guard !diagnostics.isEmpty else { return encoded(diagnostics, pages: pages) }
         var out = "{\n  \"diagnostics\" : [\n"

@@ -23,7 +23,7 @@ public enum AmountScanner {
         ByteSearch.contains("$", in: text) || ByteSearch.contains("USD", in: text) || ByteSearch.contains("ollar", in: text)
     }
 
-    /// `scan` without the quick test (`AmountScannerTests` checks that the test never hides one).
+    /// `scan` without the quick test (`AmountQuickTestTests` checks that the test never hides one).
     static func scanAll(_ text: String) -> [Amount] {
         let bytes = Array(text.utf8)
         var result: [Amount] = []
@@ -118,7 +118,7 @@ public enum AmountScanner {
     static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The number the ASCII `digits` make with the last `decimals` of them after the point, equal
-    /// to (and hashing like) what `Decimal(string:)` reads from the same text (`AmountScannerTests`).
+    /// to (and hashing like) what `Decimal(string:)` reads from the same text (`AmountDecimalTests`).
     static func decimal(digits: [UInt8], decimals: Int) -> Decimal {
         guard digits.count <= 18 else {
             var text = String(decoding: digits.dropLast(decimals), as: UTF8.self)
