@@ -5,6 +5,10 @@ import Foundation
 /// the source's format, each with `srcset` and `sizes`, the `width` and `height` of the widest
 /// variant, and `loading="lazy" decoding="async"` on all but the page's first image.
 ///
+/// "First" means the first image of the page's content, its `<main>`: that is the photo a visitor
+/// sees first and the browser should fetch at once. Images before `<main>` (a logo in the theme's
+/// header) are above the fold and load eagerly too; a page without `<main>` counts from its top.
+///
 /// It reads the finished HTML, so it takes any image a page shows however its `src` was
 /// resolved. An `<img>` that already has a `srcset` or sits in a `<picture>` is the author's own
 /// and is left as it is.
@@ -17,7 +21,9 @@ enum PictureMarkup {
         var i = 0
         var copied = 0
         var pictureDepth = 0
-        var seenImage = false
+        // Before `<main>`: the header's images, eager. A page without `<main>` is all content.
+        var inContent = !ByteSearch.contains("<main", in: html)
+        var seenContentImage = false
         func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
         func starts(_ word: String, at k: Int) -> Bool {
             let w = Array(word.utf8)
@@ -29,17 +35,18 @@ enum PictureMarkup {
             guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
             if starts("<picture", at: i) { pictureDepth += 1 }
             if starts("</picture", at: i) { pictureDepth = max(0, pictureDepth - 1) }
+            if !inContent, starts("<main", at: i), i + 5 < bytes.count, [32, 9, 10, 13, UInt8(ascii: ">")].contains(bytes[i + 5]) { inContent = true }
             guard starts("<img", at: i), i + 4 < bytes.count, [32, 9, 10, 13, UInt8(ascii: "/"), UInt8(ascii: ">")].contains(bytes[i + 4]),
                 let tag = Tag.parse(bytes, from: i)
             else { i += 1; continue }
-            let first = !seenImage
-            seenImage = true
+            let eager = !inContent || !seenContentImage
+            if inContent { seenContentImage = true }
             defer { i = tag.end }
             guard pictureDepth == 0, tag.value("srcset") == nil, let src = tag.value("src").map(unescape),
                 case .local(let path, _) = LinkResolver.resolve(src, from: pageURL), let image = images.image(atURLPath: path)
             else { continue }
             out += bytes[copied..<i]
-            out += Array(markup(image, tag: tag, sizes: sizes, lazy: !first).utf8)
+            out += Array(markup(image, tag: tag, sizes: sizes, lazy: !eager).utf8)
             copied = tag.end
         }
         guard copied > 0 else { return html }

@@ -107,6 +107,33 @@ struct ImageTests {
         #expect(html.components(separatedBy: "<img ").count - 1 == 5)
     }
 
+    @Test("the first photo of the content loads eagerly even when the theme's header shows images before it")
+    func firstContentImageEager() throws {
+        let site = try Self.site(
+            "![Dr. Anderson in the treatment room](/large.jpg)\n\n![A small icon](/tiny.jpg)\n",
+            photos: ["content/large.jpg": "large.jpg", "content/tiny.jpg": "tiny.jpg", "theme/static/logo.png": "transparent.png"])
+        // The clinic's theme has a logo <img> in its header, before <main>: here a raster one
+        // (processed) and an SVG one (copied as it is).
+        let base = try #require(TestSite.minimalTheme["theme/templates/base.mustache"])
+        try site.write(
+            "theme/templates/base.mustache",
+            base.replacingOccurrences(
+                of: "<body>", with: "<body><header><img src=\"/logo.png\" alt=\"\"><img src=\"/logo.svg\" alt=\"\"></header>"))
+        try site.write("theme/static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n")
+        let result = Self.build(site, processor: Self.freshProcessor())
+        #expect(result.diagnostics.map(\.code) == [], "\(result.diagnostics)")
+        let html = try #require(site.html(result, "about/index.html"))
+        func img(_ src: String) throws -> String {
+            let start = try #require(html.range(of: "<img src=\"\(src)\""))
+            let end = try #require(html[start.upperBound...].range(of: ">"))
+            return String(html[start.lowerBound..<end.upperBound])
+        }
+        #expect(try img("/logo.png").contains("srcset="), "the header's raster logo is processed too")
+        #expect(try !img("/logo.png").contains("loading="), "above the fold: the header's logo loads eagerly")
+        #expect(try !img("/large.jpg").contains("loading="), "the content's first photo loads eagerly: \(html)")
+        #expect(try img("/tiny.jpg").contains("loading=\"lazy\" decoding=\"async\""))
+    }
+
     @Test("variants have the planned sizes and formats, sRGB, and no EXIF, GPS, XMP or ICC data")
     func variants() throws {
         let site = try Self.site(Self.body, photos: Self.photos)
