@@ -21,9 +21,10 @@ extension TreeWalker {
             return
         }
         if options.allowRawHTML {
-            if kept != html { cmark_node_set_literal(node, kept) }
+            let filtered = Self.filteringTags(kept)
+            if filtered != html { cmark_node_set_literal(node, filtered) }
             // Published as written: kept with its position, so the site checks its links.
-            rawHTML.append(RawHTML(html: kept, position: position(of: node) ?? LineColumn(line: 1, column: 1)))
+            rawHTML.append(RawHTML(html: filtered, position: position(of: node) ?? LineColumn(line: 1, column: 1)))
             return
         }
         let at = position(of: node) ?? LineColumn(line: 1, column: 1)
@@ -45,6 +46,50 @@ extension TreeWalker {
         if rest.hasPrefix("</") { return }
         let shown = rest.split(whereSeparator: \.isNewline).first.map(String.init) ?? rest
         problems.append(MarkdownProblem(kind: .rawHTMLDropped(shown.count > 60 ? String(shown.prefix(60)) + "…" : shown), position: at))
+    }
+
+    /// The tags GFM's tag filter disallows: a browser runs or swallows what follows them.
+    static let filteredTags: [[UInt8]] = ["title", "textarea", "style", "xmp", "iframe", "noembed", "noframes", "script", "plaintext"]
+        .map { Array($0.utf8) }
+
+    /// `html` with the `<` of every disallowed tag (`<script`, `</style`, …: see `filteredTags`)
+    /// written `&lt;`, wherever it stands. cmark-gfm's tagfilter does this for HTML blocks, but
+    /// for an inline HTML node it looks only at the node's first tag: an inline processing
+    /// instruction, declaration or CDATA section (`<?<a href="x">…<script>?>`) reaches the page
+    /// whole, and a browser ends those at their first `>`, so the `<script>` after it runs.
+    static func filteringTags(_ html: String) -> String {
+        var bytes = Array(html.utf8)
+        func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+        var i = 0
+        var found = false
+        var out: [UInt8] = []
+        var copied = 0
+        while i < bytes.count {
+            defer { i += 1 }
+            guard bytes[i] == UInt8(ascii: "<") else { continue }
+            var j = i + 1
+            if j < bytes.count, bytes[j] == UInt8(ascii: "/") { j += 1 }
+            for tag in filteredTags where j + tag.count <= bytes.count {
+                var same = true
+                for k in 0..<tag.count where lower(bytes[j + k]) != tag[k] {
+                    same = false
+                    break
+                }
+                guard same else { continue }
+                let end = j + tag.count
+                // A tag name ends at a blank, `/`, `>` or the end, as an HTML tokenizer reads it.
+                guard end == bytes.count || [9, 10, 12, 13, 32, UInt8(ascii: "/"), UInt8(ascii: ">")].contains(bytes[end]) else { continue }
+                out += bytes[copied..<i]
+                out += Array("&lt;".utf8)
+                copied = i + 1
+                found = true
+                break
+            }
+        }
+        guard found else { return html }
+        out += bytes[copied...]
+        bytes = out
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Where `part` (found in `text`, which starts at `start`) starts in the source.

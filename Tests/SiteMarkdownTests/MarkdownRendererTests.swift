@@ -45,6 +45,30 @@ import Testing
         #expect(out.html.contains("&lt;script>"))
     }
 
+    /// cmark-gfm's tagfilter reads only an inline HTML node's first tag; a browser ends an inline
+    /// processing instruction, declaration or CDATA section at its first `>` and runs what follows.
+    @Test(arguments: [
+        "a<?<a href=\"x\">&amp;</div><script>alert(1)</script>?>",
+        "a<!X y> <sCrIpT src=x>?>",
+        "a <![CDATA[ x > <script>alert(1)</script> ]]>",
+        "a<?x> <iframe srcdoc=x></iframe>?>",
+        "a<?x>\n<style>b{}</style>?>",
+        "a<?x></textarea><script/src=x>?>",
+    ])
+    func noDisallowedTagInsideInlineHTML(_ source: String) {
+        let out = MarkdownRenderer.render(source + "\n", options: MarkdownOptions(allowRawHTML: true))
+        let html = out.html.lowercased()
+        for tag in ["<script", "<iframe", "<style", "</textarea"] {
+            #expect(!html.contains(tag), "\(tag) reached the HTML: \(out.html)")
+        }
+        #expect(html.contains("&lt;"), "the tag is shown as text: \(out.html)")
+    }
+
+    @Test func tagsThatOnlyStartLikeFilteredOnesAreKept() {
+        let out = MarkdownRenderer.render("a <scripts> <titles> <b>x</b>\n", options: MarkdownOptions(allowRawHTML: true))
+        #expect(out.html.contains("<scripts> <titles> <b>x</b>"), "\(out.html)")
+    }
+
     @Test func gfmExtensionsAreOn() {
         let out = MarkdownRenderer.render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ and www.example.com\n\n- [x] done\n")
         #expect(out.html.contains("<table>"))

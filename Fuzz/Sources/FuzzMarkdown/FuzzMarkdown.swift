@@ -64,7 +64,7 @@ func fuzzMarkdown(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         invariant(heading.position.line >= 1 && heading.position.line <= lines, "heading at line \(heading.position.line) of \(lines)")
     }
     // What a browser would run: script elements as an HTML5 parser (gumbo) sees them.
-    invariant(HTMLScanner.scan(rendered.html).scripts == 0, "a <script> element reached the HTML")
+    invariant(HTMLScanner.scan(rendered.html).scripts == 0, "a <script> element reached the HTML: \(rendered.html.debugDescription)")
     if !allowRawHTML {
         invariant(!containsBytes(rendered.html.replacingOccurrences(of: "<!-- raw HTML omitted -->", with: ""), "<!--"), "an HTML comment reached the HTML")
     }
