@@ -64,7 +64,7 @@ bench-lsp: release
 	python3 scripts/lsp-bench.py
 
 ## `clinic-site lsp` end to end with pytest-lsp (a real LSP client), 1,000 malformed messages, and
-## README's Neovim and Emacs settings in the real editors, headless (Tests/LSP/install-editors.sh).
+## The Neovim and Emacs settings of docs/editors.md in the real editors, headless (Tests/LSP/install-editors.sh).
 lsp-test: release
 	python3 -m pip install --quiet --disable-pip-version-check pytest-lsp==1.0.1
 	bash Tests/LSP/install-editors.sh

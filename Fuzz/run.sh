@@ -50,6 +50,9 @@ run_one() {
     else
         echo "fuzz $t: FAILED (log: Fuzz/$log)"
         grep -E 'INVARIANT FAILED|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|SUMMARY|Test unit written|Fatal error' "$log" | head -8 | sed 's/^/    /'
+        # The input itself, so that a failure on a machine whose clone is gone can be replayed:
+        #   echo BASE64 | base64 -d > input && Fuzz/.build/debug/<Target> input
+        grep -E '^Base64: ' "$log" | head -1 | cut -c1-2000 | sed 's/^/    input /'
         return 1
     fi
 }

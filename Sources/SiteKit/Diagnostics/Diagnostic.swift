@@ -16,7 +16,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
     }
 
     public var severity: Severity
-    /// A stable code such as `link.missing-page`; documented in README.
+    /// A stable code such as `link.missing-page`; documented in docs/checks.md.
     public var code: String
     public var position: SourcePosition
     public var message: String

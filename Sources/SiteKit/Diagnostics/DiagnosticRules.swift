@@ -1,7 +1,7 @@
 /// What every diagnostic code means: its check family, a short description, its usual severity
 /// and the section of the documentation that explains it. The one list of codes: the SARIF rules,
 /// the JUnit test suites, the GitLab check names and the step summary all read it, and
-/// `DiagnosticRulesTests` checks it against the codes table of README.md and the codes in the
+/// `ReportFormatsTests` checks it against the codes table of docs/checks.md and the codes in the
 /// sources.
 public struct DiagnosticRule: Sendable, Hashable {
     public var code: String
@@ -25,7 +25,7 @@ public struct DiagnosticFamily: Sendable, Hashable, Comparable {
 }
 
 public enum DiagnosticRules {
-    static let readme = "README.md#checks-and-diagnostics"
+    static let readme = "docs/checks.md#codes"
     static let contentRules = "docs/content-rules.md"
 
     /// Every family, by code prefix.

@@ -169,7 +169,7 @@ public struct LinkChecker: Sendable {
     }
 
     /// For a relative link that named nothing: the two places it was looked for, the file beside
-    /// the page's `.md` file and the address relative to the page's URL (README: Links).
+    /// the page's `.md` file and the address relative to the page's URL (docs/checks.md: How a relative link is read).
     static func triedReadings(of destination: String, on page: Page) -> String {
         guard let first = destination.unicodeScalars.first, first != "/", first != "#", first != "?",
             !LinkResolver.hasScheme(destination)

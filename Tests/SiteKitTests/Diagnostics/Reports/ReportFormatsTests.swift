@@ -8,10 +8,10 @@ import TestSupport
 /// The list of codes (`DiagnosticRules`), the exact fixes checks attach, and the CI formats
 /// (`Tests/Reports/check_reports.py` checks the same formats with the tools that read them).
 @Suite struct ReportFormatsTests {
-    /// Every code in README's table (and the data-file codes in docs/content-rules.md) is in
+    /// Every code in docs/checks.md's table (and the data-file codes in docs/content-rules.md) is in
     /// `DiagnosticRules`, and every code there is in the table, once or through `family.*`.
-    @Test func rulesMatchTheReadmeTable() throws {
-        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    @Test func rulesMatchTheCodesTable() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/checks.md"), encoding: .utf8)
         let contentRules = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/content-rules.md"), encoding: .utf8)
         func codes(in text: String) -> [(codes: [String], severity: String)] {
             text.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { row in
@@ -33,18 +33,18 @@ import TestSupport
         for code in documented {
             if code.hasSuffix(".*") {
                 #expect((DiagnosticRules.families.map(\.prefix) + ["wording"]).contains(String(code.dropLast(2))))
-                #expect(DiagnosticRules.families.contains { $0.prefix + ".*" == code }, "README names \(code), not a family")
+                #expect(DiagnosticRules.families.contains { $0.prefix + ".*" == code }, "docs/checks.md names \(code), not a family")
             } else {
-                #expect(known.contains(code), "README documents \(code), which DiagnosticRules does not list")
+                #expect(known.contains(code), "docs/checks.md documents \(code), which DiagnosticRules does not list")
             }
         }
         for rule in DiagnosticRules.all {
-            #expect(documented.contains(rule.code) || documented.contains(rule.family.prefix + ".*"), "\(rule.code) is not in README's table")
+            #expect(documented.contains(rule.code) || documented.contains(rule.family.prefix + ".*"), "\(rule.code) is not in docs/checks.md's table")
         }
         // Where a row names one code and one severity, they agree.
         for row in rows where row.codes.count == 1 && ["error", "warning"].contains(row.severity) {
             if let rule = DiagnosticRules.all.first(where: { $0.code == row.codes[0] }) {
-                #expect(rule.level.rawValue == row.severity, "\(rule.code): README says \(row.severity)")
+                #expect(rule.level.rawValue == row.severity, "\(rule.code): docs/checks.md says \(row.severity)")
             }
         }
         // Each family's help page exists and has the anchor's heading.
