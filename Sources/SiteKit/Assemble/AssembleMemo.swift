@@ -155,10 +155,6 @@ struct AssembleMemo {
         return hasher.finalize()
     }
 
-    private static func ids(_ page: AssembledPage) -> Set<String> {
-        Set(page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs)
-    }
-
     /// Remembers this build's work and puts every page's result in order. `made` holds the
     /// pages of `plan.todo`, with their price and rule diagnostics.
     mutating func finish(
@@ -199,7 +195,7 @@ struct AssembleMemo {
                     usesShortcodes: !result.rendered.body.shortcodes.isEmpty, isHome: page.kind == .home,
                     result: result, serial: cache.serial())
                 let old = renders[path]
-                if old.map({ Self.ids($0.result) }) != Self.ids(result) { changedIDFiles.insert(page.outputPath) }
+                if old?.result.ids != result.ids { changedIDFiles.insert(page.outputPath) }
                 if let old, old.result.page.outputPath != page.outputPath { changedIDFiles.insert(old.result.page.outputPath) }
                 renders.store(entry, for: path)
                 fresh[i] = k

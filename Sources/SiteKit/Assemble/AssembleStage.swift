@@ -76,7 +76,7 @@ enum AssembleStage {
         return { page in
             let rendered = renderer.render(page)
             if themeIsBroken {
-                return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: [])
+                return AssembledPage(rendered: rendered, html: "", chrome: HTMLFacts(), rawBodyIDs: [], template: "", diagnostics: []).withIDs()
             }
             var assembled = assembler.assemble(rendered)
             // The body's HTML now lives inside the page's HTML, and the Markdown is rendered.

@@ -13,8 +13,18 @@ public struct AssembledPage: Sendable {
     public var rawBodyIDs: [String]
     public var template: String
     public var diagnostics: [Diagnostic]
+    /// Every id of the built page (headings, the theme's, raw HTML's): what a `#fragment` may
+    /// name. Made once, here; the output index, the output memo and the assemble memo read it.
+    public var ids: Set<String> = []
 
     public var page: Page { rendered.page }
+
+    /// The page with `ids` made from its parts.
+    func withIDs() -> AssembledPage {
+        var page = self
+        page.ids = Set(rendered.body.ids + chrome.ids + rawBodyIDs)
+        return page
+    }
 }
 
 /// Builds template contexts and renders pages into the theme.
@@ -116,7 +126,7 @@ public struct PageAssembler: Sendable {
                         ?? "the templates are: \(theme.names.filter { !$0.hasPrefix("partials/") }.joined(separator: ", "))",
                     fix: written.flatMap { .renaming(name, at: $0, to: near) }))
             result.diagnostics = diagnostics
-            return result
+            return result.withIDs()
         }
         let output = render(name, context: context(for: rendered)) ?? ""
         let pieces = Self.split(output, at: Self.bodyMarker)
@@ -128,7 +138,7 @@ public struct PageAssembler: Sendable {
         }
         diagnostics += Self.duplicateIDs(rendered, chromeIDs: result.chrome.ids, rawIDs: result.rawBodyIDs, template: theme.files[name]?.displayPath ?? name)
         result.diagnostics = diagnostics
-        return result
+        return result.withIDs()
     }
 
     /// Every id of a built page must be unique (a `#link` jumps to the first): the theme's ids,

@@ -16,7 +16,7 @@ public struct OutputIndex: Sendable {
         if path.hasSuffix(".html") { self.ids[path, default: []].formUnion(ids) }
     }
 
-    /// The same, with the ids already made into a set (on all cores, for a whole site).
+    /// The same, with the ids already made into a set (`AssembledPage.ids`, made once per page).
     public mutating func addFile(_ path: String, idSet: Set<String>) {
         files.insert(path)
         guard path.hasSuffix(".html") else { return }

@@ -16,7 +16,7 @@ struct OutputSite: Sendable {
 /// build's files are updated in place with the pages rendered again. The generated files read
 /// what the sitemap shows of every page, and the settings.
 enum OutputStage {
-    static func run(_ assembled: AssembledSite, site: SiteData, settings: SiteSettings, sources: SiteSources, options: SiteBuilder.Options, cache: BuildCache) -> OutputSite {
+    static func run(_ assembled: AssembledSite, site: SiteData, settings: SiteSettings, sources: SiteSources, cache: BuildCache) -> OutputSite {
         let pages = site.pages
         let generated = cache.output.generated.value(reads: generatedReads(site.digests), blind: cache.blind.sitemap) {
             Generated.siteFiles(pages: pages, settings: settings)
@@ -41,10 +41,8 @@ enum OutputStage {
             output.files.append(file)
             output.index.addFile(file.path, idSet: ids)
         }
-        // Each page's ids made into a set on all cores (hashing them was most of this stage).
-        let idSets = assembled.pages.parallelMap(parallel: options.parallel) { Set($0.rendered.body.ids + $0.chrome.ids + $0.rawBodyIDs) }
-        for (page, ids) in zip(assembled.pages, idSets) {
-            add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: ids, from: page.page.source.displayPath)
+        for page in assembled.pages {
+            add(OutputFile(path: page.page.outputPath, contents: .text(page.html)), ids: page.ids, from: page.page.source.displayPath)
             for alias in page.page.aliases {
                 add(
                     OutputFile(path: PageLoader.outputPath(for: alias.url), contents: .text(Generated.redirect(to: page.page.url, settings: settings))),
@@ -133,10 +131,9 @@ struct OutputMemo {
             let page = pages[i]
             let at = entry.pageFiles[i]
             guard at >= 0 else { continue }
-            let ids = page.rendered.body.ids + page.chrome.ids + page.rawBodyIDs
-            guard Set(ids).isSuperset(of: entry.output.index.ids[page.page.outputPath] ?? []) || blind.ids else { return nil }
+            guard page.ids.isSuperset(of: entry.output.index.ids[page.page.outputPath] ?? []) || blind.ids else { return nil }
             entry.output.files[at] = OutputFile(path: page.page.outputPath, contents: .text(page.html))
-            entry.output.index.addFile(page.page.outputPath, ids: ids)
+            entry.output.index.addFile(page.page.outputPath, idSet: page.ids)
         }
         var generatedFiles = generated.makeIterator()
         for at in entry.generatedFrom..<entry.output.files.count {

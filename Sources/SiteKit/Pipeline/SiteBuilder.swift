@@ -75,7 +75,7 @@ public struct SiteBuilder: Sendable {
         clock.lap("site data")
         let assembled = AssembleStage.run(&loaded, site: site, options: options, cache: cache)
         clock.lap("render and assemble")
-        let output = OutputStage.run(assembled, site: site, settings: loaded.settings, sources: sources, options: options, cache: cache)
+        let output = OutputStage.run(assembled, site: site, settings: loaded.settings, sources: sources, cache: cache)
         clock.lap("index output")
         let checked = CheckStage.run(assembled, output: output, site: site, settings: loaded.settings, sources: sources, options: options, cache: cache)
         clock.lap("check links")
