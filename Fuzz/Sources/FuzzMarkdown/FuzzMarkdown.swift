@@ -81,7 +81,10 @@ func fuzzMarkdown(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         var last = 0
         for run in block.runs {
             invariant(run.offset >= last && run.offset <= block.text.utf8.count, "run at \(run.offset) after \(last) in \(block.text.utf8.count) bytes")
-            invariant(run.position.line >= 1 && run.position.line <= lines && run.position.column >= 1, "run at \(run.position) of \(lines) lines")
+            invariant(run.position.line >= 1 && run.position.column >= 1, "run at \(run.position)")
+            // Known bug (docs/robustness.md, "Open: a text run one line past the end"): a CI smoke
+            // run once found a run at 2:1 of a 1-line input; the input was not kept.
+            knownBug(run.position.line <= lines, "run at \(run.position) of \(lines) lines in \(text.debugDescription)")
             last = run.offset
         }
     }
