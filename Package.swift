@@ -74,7 +74,7 @@ let package = Package(
         // Equivalence/ holds every "fast way equals plain way" test, the serving one included.
         .testTarget(
             name: "SiteKitTests",
-            dependencies: ["SiteKit", "SiteImages", "SiteMarkdown", "SiteServer", "TestSupport", "clinic-site"],
+            dependencies: ["SiteKit", "SiteImages", "SiteLSP", "SiteMarkdown", "SiteServer", "TestSupport", "clinic-site"],
             exclude: ["Fixtures"]),
         .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit", "TestSupport"]),
         .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit", "TestSupport"]),

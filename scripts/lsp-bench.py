@@ -32,6 +32,7 @@ class Client:
                                         stderr=None if os.environ.get("LSP_TIMINGS") else subprocess.DEVNULL)
         self.cond = threading.Condition()
         self.inbox = []
+        self.last_arrival = time.perf_counter()
         threading.Thread(target=self.read, daemon=True).start()
 
     def read(self):
@@ -48,7 +49,8 @@ class Client:
                     n = int(line.split(b":")[1])
             message = json.loads(out.read(n))
             with self.cond:
-                self.inbox.append((time.perf_counter(), message))
+                self.last_arrival = time.perf_counter()
+                self.inbox.append((self.last_arrival, message))
                 self.cond.notify_all()
 
     def send(self, message):
@@ -95,10 +97,11 @@ def measure(site, edits, debounce):
                  "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
     client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
     first = time.perf_counter() - start
-    # The first check publishes for every file that has diagnostics: let them all arrive.
+    # The first check publishes for every file that has diagnostics: let them all arrive (two
+    # seconds without a message) before the first edit.
     while True:
         with client.cond:
-            last = client.inbox[-1][0] if client.inbox else start
+            last = client.last_arrival
         if time.perf_counter() - last > 2:
             break
         time.sleep(0.5)

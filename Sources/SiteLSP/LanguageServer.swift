@@ -347,15 +347,26 @@ public final class LanguageServer: @unchecked Sendable {
     }
 
     // The previous round (on `work` only).
-    private var roundDiagnostics: [String: ArraySlice<Diagnostic>] = [:]
+    // Copies, not slices of the report: a slice would keep the whole report, and the build
+    // could not patch its next report in place.
+    private var roundDiagnostics: [String: [Diagnostic]] = [:]
     private var roundMapped: Mapped = [:]
     private var roundJSON: [String: [JSON]] = [:]
 
     private func diagnosticsRound(_ check: SiteWorkspace.Check, overlay: SourceOverlay, changed: Set<String>?, workspace: SiteWorkspace) -> Round {
         var changedPaths: Set<String> = []
+        // A check that is not `complete` names only the files whose diagnostics may differ.
         for (path, diagnostics) in check.diagnostics {
             let textChanged = changed.map { $0.contains(path) } ?? true
-            if !textChanged, let before = roundDiagnostics[path], Self.same(before, diagnostics) { continue }
+            if diagnostics.isEmpty {
+                if roundDiagnostics.removeValue(forKey: path) != nil {
+                    roundMapped[path] = nil
+                    roundJSON[path] = nil
+                    changedPaths.insert(path)
+                }
+                continue
+            }
+            if !textChanged, let before = roundDiagnostics[path], Self.same(before[...], diagnostics) { continue }
             let text = overlay[path: path] ?? workspace.sourceText(path)
             let lines = text.map(LineTable.init)
             let mapped = diagnostics.map { d -> MappedDiagnostic in
@@ -368,14 +379,14 @@ public final class LanguageServer: @unchecked Sendable {
                 return MappedDiagnostic(diagnostic: d, range: lines.range(line: d.position.line, column: d.position.column), fixRange: fixRange)
             }
             let json = mapped.map { Self.diagnosticJSON($0.diagnostic, range: $0.range) }
-            roundDiagnostics[path] = diagnostics
+            roundDiagnostics[path] = Array(diagnostics)
             roundMapped[path] = mapped
             if roundJSON[path] != json {
                 roundJSON[path] = json
                 changedPaths.insert(path)
             }
         }
-        for path in roundDiagnostics.keys where check.diagnostics[path] == nil {
+        for path in roundDiagnostics.keys where check.complete && check.diagnostics[path] == nil {
             roundDiagnostics[path] = nil
             roundMapped[path] = nil
             roundJSON[path] = nil

@@ -24,10 +24,14 @@ public final class SiteWorkspace: @unchecked Sendable {
         }
     }
 
-    /// One check of the site: every diagnostic, by the absolute path of the file it names (each
+    /// One check of the site: its diagnostics, by the absolute path of the file they name (each
     /// file's run of the report, not a copy of it).
     public struct Check: Sendable {
+        /// When `complete`, every file with diagnostics; otherwise only the files whose
+        /// diagnostics may differ from the last check's and the files named as changed, each
+        /// with its run (empty when it has none now).
         public var diagnostics: [String: ArraySlice<Diagnostic>]
+        public var complete: Bool
         public var result: BuildResult
         public var sources: SiteSources
         /// Whether the sources were read again one changed file at a time.
@@ -70,32 +74,48 @@ public final class SiteWorkspace: @unchecked Sendable {
         // The server checks a fix against the text itself, only in the files it publishes
         // (`LanguageServer.diagnosticsRound`, and again when a quick fix is asked for).
         options.checksFixes = false
+        // The last result is let go first: the report memo then patches its report in place.
+        lastResult = nil
         let result = SiteBuilder(options: options, cache: cache).build(read)
         lastResult = result
         model = nil
         texts = nil
-        // The report is sorted by file: each run of one file is one entry, a slice of the report
-        // (copying 27,000 diagnostics into arrays of their own cost more than the edit's build).
-        var byFile: [String: ArraySlice<Diagnostic>] = [:]
-        var runStart = 0
+        // The report is sorted by file: each file's diagnostics are one run of it, a slice (copying
+        // 27,000 diagnostics into arrays of their own cost more than the edit's build).
         let all = result.diagnostics
+        var byFile: [String: ArraySlice<Diagnostic>] = [:]
+        if let files = cache.diagnosticFilesChanged {
+            // Only the runs that changed, and those of the files whose text changed (their
+            // ranges are worked out again).
+            for file in files { Self.add(all[all.run(of: file)], for: absolutePath(file), to: &byFile) }
+            for path in changed ?? [] where byFile[path] == nil { byFile[path] = all[all.run(of: displayName(path))] }
+            return Check(diagnostics: byFile, complete: false, result: result, sources: read, incremental: incremental)
+        }
+        var runStart = 0
         for i in 1...max(all.count, 1) where i == all.count || all[i].position.file != all[runStart].position.file {
             guard runStart < all.count else { break }
-            let path = absolutePath(all[runStart].position.file)
-            if let earlier = byFile[path] {
-                byFile[path] = ArraySlice(Array(earlier) + all[runStart..<i])
-            } else {
-                byFile[path] = all[runStart..<i]
-            }
+            Self.add(all[runStart..<i], for: absolutePath(all[runStart].position.file), to: &byFile)
             runStart = i
         }
-        return Check(diagnostics: byFile, result: result, sources: read, incremental: incremental)
+        return Check(diagnostics: byFile, complete: true, result: result, sources: read, incremental: incremental)
+    }
+
+    /// Adds a file's run; two names of one file (a relative and an absolute path) share an entry.
+    private static func add(_ run: ArraySlice<Diagnostic>, for path: String, to byFile: inout [String: ArraySlice<Diagnostic>]) {
+        if let earlier = byFile[path], !earlier.isEmpty {
+            if !run.isEmpty { byFile[path] = ArraySlice(Array(earlier) + run) }
+        } else {
+            byFile[path] = run
+        }
     }
 
     /// Absolute paths by display path: worked out once (`URL` is slow, and a check can name
     /// every file of the site).
     private var absolutePaths: [String: String] = [:]
     private let absoluteLock = NSLock()
+
+    /// Display paths by absolute path, for those worked out above.
+    private var displayNames: [String: String] = [:]
 
     /// The absolute path of a display path (`content/faq.md`).
     public func absolutePath(_ display: String) -> String {
@@ -104,7 +124,17 @@ public final class SiteWorkspace: @unchecked Sendable {
         if let known = absolutePaths[display] { return known }
         let path = Self.absolutePath(display, base: configuration.workingDirectory)
         absolutePaths[display] = path
+        displayNames[path] = display
         return path
+    }
+
+    /// The path diagnostics name an absolute path by: as a check named it, or else relative to
+    /// the workspace.
+    func displayName(_ absolute: String) -> String {
+        absoluteLock.lock()
+        let known = displayNames[absolute]
+        absoluteLock.unlock()
+        return known ?? displayPath(absolute)
     }
 
     static func absolutePath(_ display: String, base: URL) -> String {

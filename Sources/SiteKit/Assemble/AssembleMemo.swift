@@ -93,9 +93,10 @@ struct AssembleMemo {
             return Plan(hits: Array(repeating: nil, count: pages.count), todo: Array(pages.indices), prices: Array(repeating: nil, count: pages.count), rules: Array(repeating: nil, count: pages.count))
         }
         var plan = Plan(hits: Array(repeating: nil, count: pages.count), todo: [], prices: [], rules: [])
-        for (i, page) in pages.enumerated() {
-            let path = page.source.relativePath
-            let hit = renders[path].flatMap { reusable($0, page: page, i: i, digests: digests, site: site, blind: blind, maps: &plan.maps) }
+        // By index: `for page in pages` would copy each page.
+        for i in pages.indices {
+            let path = pages[i].source.relativePath
+            let hit = renders[path].flatMap { reusable($0, page: pages[i], i: i, digests: digests, site: site, blind: blind, maps: &plan.maps) }
             var priceHit: [Diagnostic]?
             var ruleHit: [Diagnostic]?
             if let entry = hit {
@@ -213,20 +214,20 @@ struct AssembleMemo {
             assembled = []
             assembled.reserveCapacity(pages.count)
         }
-        for (i, page) in pages.enumerated() {
+        for i in pages.indices {
             let result: AssembledPage
             if let k = fresh[i] {
                 result = made[k]
             } else {
                 let hit = plan.hits[i]!
-                if inPlace, page.aliases.isEmpty, hit.result.rendered.page.aliases.isEmpty, lastSerials[i] == hit.serial { continue }
-                result = Self.reused(hit, as: page)
+                if inPlace, pages[i].aliases.isEmpty, hit.result.rendered.page.aliases.isEmpty, lastSerials[i] == hit.serial { continue }
+                result = Self.reused(hit, as: pages[i])
             }
             if inPlace { assembled[i] = result } else { assembled.append(result) }
         }
         lastAssembled = assembled
         lastSerials = serials
-        let paths = pages.map(\.source.relativePath)
+        let paths = pages.lazy.map { $0.source.relativePath }
         renders.keepOnly(paths, dirty: &cache.dirty)
         prices.keepOnly(paths, dirty: &cache.dirty)
         rules.keepOnly(paths, dirty: &cache.dirty)

@@ -40,7 +40,13 @@ enum AssembleStage {
         let keeps = cache.keeps
         var markdown: [String: String] = [:]
         swap(&markdown, &loaded.bodies)
-        let bodies = TakeOnce(plan.todo.map { plan.hits[$0] == nil ? markdown[pages[$0].source.relativePath] : nil })
+        let load = cache.load
+        let bodies = TakeOnce(
+            plan.todo.map { i -> String? in
+                guard plan.hits[i] == nil else { return nil }
+                let path = pages[i].source.relativePath
+                return markdown[path] ?? load.body(of: path)
+            })
         markdown = [:]
         let priceSlots = Slots<[Diagnostic]>(count: plan.todo.count)
         let ruleSlots = Slots<[Diagnostic]>(count: plan.todo.count)

@@ -96,8 +96,9 @@ struct CheckMemo {
         }
         var misses: [Int] = []
         var found: [Entry?] = Array(repeating: nil, count: pages.count)
-        for (i, page) in pages.enumerated() {
-            guard let entry = entries[page.page.source.relativePath], entry.renderSerial == assembled.renderSerials[i],
+        // By index: a `for page in pages` copies each assembled page (and retains all it holds).
+        for i in pages.indices {
+            guard let entry = entries[pages[i].page.source.relativePath], entry.renderSerial == assembled.renderSerials[i],
                 entry.env == digests.env || blind.settings, entry.catalog == digests.catalog || blind.prices
             else {
                 misses.append(i)
@@ -168,7 +169,7 @@ struct CheckMemo {
             }
             if entry.work.flagged { checked.flaggedPages.append(page) }
         }
-        entries.keepOnly(pages.map(\.page.source.relativePath), dirty: &cache.dirty)
+        entries.keepOnly(pages.lazy.map { $0.page.source.relativePath }, dirty: &cache.dirty)
         cache.statistics.checked = misses.count
         lastIndex = index
         return checked

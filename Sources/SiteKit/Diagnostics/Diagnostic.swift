@@ -65,6 +65,23 @@ extension Array where Element == Diagnostic {
         return keys.map { self[$0.index] }
     }
 
+    /// Where `file`'s diagnostics stand in a report sorted by `sortedForReport`, which sorts by
+    /// file first (an empty range where they would go).
+    public func run(of file: String) -> Range<Int> {
+        withUnsafeBufferPointer { all in
+            func first(_ after: (String) -> Bool) -> Int {
+                var low = 0
+                var high = all.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if after(all[mid].position.file) { high = mid } else { low = mid + 1 }
+                }
+                return low
+            }
+            return first { $0 >= file }..<first { $0 > file }
+        }
+    }
+
     private struct SortKey {
         var file: Int
         var line: Int

@@ -235,31 +235,17 @@ public struct DiagnosticFormatter: Sendable {
 
     /// A JSON string literal as JSONEncoder writes it (slashes unescaped).
     static func appendJSON(_ s: String, to out: inout String) {
-        out += "\""
         var s = s
         let plain = s.withUTF8 { b in !b.contains { $0 < 0x20 || $0 == 34 || $0 == 92 } }
         if plain {
+            out += "\""
             out += s
+            out += "\""
         } else {
             var bytes: [UInt8] = []
-            for c in s.utf8 {
-                switch c {
-                case 34: bytes += [92, 34]
-                case 92: bytes += [92, 92]
-                case 10: bytes += [92, 110]
-                case 13: bytes += [92, 114]
-                case 9: bytes += [92, 116]
-                case 8: bytes += [92, 98]
-                case 12: bytes += [92, 102]
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes += [92, 117, 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]]
-                default: bytes.append(c)
-                }
-            }
+            Escape.appendJSONString(s, to: &bytes)
             out += String(decoding: bytes, as: UTF8.self)
         }
-        out += "\""
     }
 
     /// The same report through JSONEncoder (the reference the hand-written one is tested against).

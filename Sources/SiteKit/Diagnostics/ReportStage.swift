@@ -27,7 +27,8 @@ enum ReportStage {
         let report = cache.report.report(global: global, pages: pages, digests: digests, dirty: cache.dirty, statistics: &cache.statistics) { path in
             (load[path]?.diagnostics ?? []) + assemble.diagnostics(of: path) + check.diagnostics(of: path)
         }
-        cache.diagnosticsChanged = report.changed
+        cache.diagnosticFilesChanged = report.changedFiles
+        cache.diagnosticsChanged = report.changedFiles?.isEmpty == false || report.changedFiles == nil
         return (sortedFiles, report.diagnostics)
     }
 }
@@ -40,15 +41,19 @@ struct ReportMemo {
     private var lastGlobal: [Diagnostic] = []
     private var lastSuppressions: Int?
     private var lastSorted: [Diagnostic] = []
+    /// Set when a build stopped before the report: the next one cannot say what changed.
+    private var lastUnknown = false
 
     init(keeps: Bool) { self.keeps = keeps }
 
     /// The report: the last one, patched where the diagnostics of `dirty` pages or the global
-    /// ones changed. `chunk` gives a page's diagnostics now.
+    /// ones changed. `chunk` gives a page's diagnostics now. `changedFiles`: the files (as
+    /// diagnostics name them) whose run of the report differs from the last one's; nil when the
+    /// report was sorted again and differs.
     mutating func report(
         global: [Diagnostic], pages: [Page], digests: SiteDigests, dirty: Set<String>, statistics: inout BuildCache.Statistics,
         chunk: (String) -> [Diagnostic]
-    ) -> (diagnostics: [Diagnostic], changed: Bool) {
+    ) -> (diagnostics: [Diagnostic], changedFiles: Set<String>?) {
         var removed: [Diagnostic] = []
         var added: [Diagnostic] = []
         for path in dirty {
@@ -68,20 +73,30 @@ struct ReportMemo {
 
         let patchable = lastSuppressions == digests.suppressions && removed.count + added.count < 4096
         lastSuppressions = digests.suppressions
-        let suppressions = Suppressions(pages: zip(pages, digests.infos).filter { $0.1.hasSuppressions }.map(\.0))
-        let before = lastSorted
-        let changed: Bool
+        let suppressions = Suppressions(pages: pages)
         if patchable {
-            lastSorted = Self.patch(lastSorted, removing: suppressions.filter(removed), adding: suppressions.filter(added))
-            changed = !(removed.isEmpty && added.isEmpty) && lastSorted != before
-        } else {
-            var all = global
-            for chunk in chunks.values { all += chunk }
-            lastSorted = suppressions.filter(all).sortedForReport()
-            statistics.sortedAll = true
-            changed = lastSorted != before
+            // Taken out of the memo while it is patched, so that it is patched in place when the
+            // caller has let go of the last report.
+            var sorted = lastSorted
+            lastSorted = []
+            let files = Self.patch(&sorted, removing: suppressions.filter(removed), adding: suppressions.filter(added))
+            lastSorted = sorted
+            return (lastSorted, files)
         }
-        return (lastSorted, changed)
+        let before = lastSorted
+        var all = global
+        for chunk in chunks.values { all += chunk }
+        lastSorted = suppressions.filter(all).sortedForReport()
+        statistics.sortedAll = true
+        defer { lastUnknown = false }
+        return (lastSorted, lastSorted == before && !lastUnknown ? [] : nil)
+    }
+
+    /// A build stopped before its report (`SiteBuilder.stoppingCodes`): the next report is
+    /// sorted again, and what changed is unknown.
+    mutating func forgetLastReport() {
+        lastSuppressions = nil
+        lastUnknown = true
     }
 
     /// The order of `sortedForReport`.
@@ -89,9 +104,28 @@ struct ReportMemo {
         (a.position, a.severity, a.code, a.message) < (b.position, b.severity, b.code, b.message)
     }
 
-    /// `sorted` without `removing` (each once) and with `adding`, still sorted.
-    static func patch(_ sorted: [Diagnostic], removing: [Diagnostic], adding: [Diagnostic]) -> [Diagnostic] {
-        if removing.isEmpty && adding.isEmpty { return sorted }
+    /// `sorted` without `removing` (each once) and with `adding`, still sorted; returns the files
+    /// whose run changed. The report is sorted by file first, so each file named is one run,
+    /// patched on its own, and the rest of the report is not touched (not even copied, when
+    /// `sorted` is the only reference to it).
+    static func patch(_ sorted: inout [Diagnostic], removing: [Diagnostic], adding: [Diagnostic]) -> Set<String> {
+        if removing.isEmpty && adding.isEmpty { return [] }
+        var changed: Set<String> = []
+        let files = Set(removing.map(\.position.file)).union(adding.map(\.position.file))
+        for file in files {
+            let run = sorted.run(of: file)
+            let old = Array(sorted[run])
+            let new = patch(run: old, removing: removing.filter { $0.position.file == file }, adding: adding.filter { $0.position.file == file })
+            if new != old {
+                sorted.replaceSubrange(run, with: new)
+                changed.insert(file)
+            }
+        }
+        return changed
+    }
+
+    /// One file's sorted run without `removing` (each once) and with `adding`.
+    private static func patch(run sorted: [Diagnostic], removing: [Diagnostic], adding: [Diagnostic]) -> [Diagnostic] {
         var drop = Set<Int>()
         for d in removing {
             // The first element not before `d`, then along the run of equal keys.

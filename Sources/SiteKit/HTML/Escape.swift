@@ -34,6 +34,36 @@ public enum Escape {
         } ?? text
     }
 
+    /// `text` as a JSON string literal, quotes included, as `JSONEncoder` writes it with
+    /// `.withoutEscapingSlashes`: `"` and `\\` escaped, control characters as `\\n`, `\\t`, …
+    /// or `\\u00XX`, everything else as it is.
+    public static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        out.append(34)
+        text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 < 0x20 || $0 == 34 || $0 == 92 }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for c in bytes {
+                switch c {
+                case 34: out += [92, 34]
+                case 92: out += [92, 92]
+                case 10: out += [92, 110]
+                case 13: out += [92, 114]
+                case 9: out += [92, 116]
+                case 8: out += [92, 98]
+                case 12: out += [92, 102]
+                case 0..<0x20: out += [92, 117, 48, 48, hexDigits[Int(c >> 4)], hexDigits[Int(c & 15)]]
+                default: out.append(c)
+                }
+            }
+        }
+        out.append(34)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// JSON text made safe inside `<script type="application/ld+json">`: `<`, `>` and `&` become
     /// `\u003c`, `\u003e`, `\u0026` (the same string to a JSON reader), so no value can close the
     /// element or open a comment (`<!--`) in it. Only for JSON text, where those bytes can only

@@ -67,6 +67,8 @@ public final class ImageProcessor: @unchecked Sendable {
     private var processed = 0
     /// Source files already hashed, by path and what `stat` says of them (for `serve`).
     private var hashes: [String: (stamp: FileStamp, hash: String)] = [:]
+    /// Cache entries already read, by folder (for `serve` and `lsp`, which build again and again).
+    private var manifests: [String: Manifest] = [:]
 
     /// Bump when what is written for the same source and settings changes.
     static let pipelineVersion = "3"
@@ -174,8 +176,11 @@ public final class ImageProcessor: @unchecked Sendable {
         let key = Array(keyText.utf8).withUnsafeBytes { Vips.sha256($0) }
         let folder = cacheFolder.appendingPathComponent(key)
         let manifest: Manifest
-        if let cached = Manifest.read(folder) {
+        if let known = lock.withLock({ manifests[folder.path] }), FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) {
+            manifest = known
+        } else if let cached = Manifest.read(folder) {
             manifest = cached
+            lock.withLock { manifests[folder.path] = cached }
         } else {
             guard let data = data ?? FileManager.default.contents(atPath: file.source.path) else { return unreadable }
             let attempt: Result<ProcessedImage, ImageError> = data.withUnsafeBytes { bytes in

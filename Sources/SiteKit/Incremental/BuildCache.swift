@@ -94,6 +94,10 @@ public final class BuildCache: @unchecked Sendable {
     /// Whether the last report differs from the one before.
     public internal(set) var diagnosticsChanged = true
 
+    /// The files (as diagnostics name them) whose diagnostics differ from the previous build's,
+    /// or nil when unknown (the first build, or when the report was sorted again).
+    public internal(set) var diagnosticFilesChanged: Set<String>?
+
     /// Source paths whose diagnostics may differ from the last build's: a stage redid the page,
     /// or the page left a stage (a draft now, a duplicate URL, deleted).
     var dirty: Set<String> = []
@@ -107,10 +111,22 @@ public final class BuildCache: @unchecked Sendable {
         buildLock.lock()
         statistics = Statistics()
         dirty = []
+        diagnosticsChanged = true
+        diagnosticFilesChanged = nil
     }
 
     func endBuild() {
         buildLock.unlock()
+    }
+
+    /// A build that stopped before its stages (a missing folder): what the next report changes
+    /// is unknown.
+    func stopped() {
+        buildLock.lock()
+        defer { buildLock.unlock() }
+        report.forgetLastReport()
+        diagnosticsChanged = true
+        diagnosticFilesChanged = nil
     }
 
     /// A number no earlier result of this cache has: stages tell versions of a result apart by it.

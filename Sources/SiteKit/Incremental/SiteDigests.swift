@@ -59,7 +59,7 @@ struct PageInfo: Sendable {
         indexKey = index.finalize()
         declaresPrices = page.frontMatter.entry("prices") != nil
         declaresLists = page.frontMatter["lists"] != nil
-        hasSuppressions = page.frontMatter["ignore"] != nil || ByteSearch.contains("<!-- ignore:", in: page.source.text)
+        hasSuppressions = !page.ignores.isEmpty
     }
 }
 
@@ -89,8 +89,8 @@ struct SiteDigests: Sendable {
         var infos: [PageInfo] = []
         if pages.count == last.count {
             swap(&infos, &last)
-            for (i, page) in pages.enumerated() where infos[i].relativePath != page.source.relativePath || infos[i].text != page.source.text {
-                infos[i] = loads.info(page) ?? PageInfo(page)
+            for i in pages.indices where infos[i].relativePath != pages[i].source.relativePath || infos[i].text != pages[i].source.text {
+                infos[i] = loads.info(pages[i]) ?? PageInfo(pages[i])
             }
         } else {
             infos = pages.map { loads.info($0) ?? PageInfo($0) }

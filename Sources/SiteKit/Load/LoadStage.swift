@@ -7,7 +7,8 @@ struct LoadedSite: Sendable {
     /// the copies of each page that the index and the templates' child lists hold do not keep it.
     var pages: [Page]
     var drafts: [Page]
-    /// Each page's Markdown body, by source path, until it is rendered.
+    /// Each page's Markdown body, by source path, until it is rendered; empty when the load memo
+    /// keeps them (`LoadMemo.body(of:)`).
     var bodies: [String: String]
     /// The settings' diagnostics.
     var diagnostics: [Diagnostic]
@@ -30,8 +31,11 @@ enum LoadStage {
         for (page, diagnostics) in loaded {
             site.pageDiagnostics.append(diagnostics)
             guard var page else { continue }
-            site.bodies[page.source.relativePath] = page.body
-            page.body = ""
+            // A kept page comes without its body already (no copy of it is made to take it out).
+            if !page.body.isEmpty {
+                site.bodies[page.source.relativePath] = page.body
+                page.body = ""
+            }
             if page.draft && !options.drafts {
                 site.drafts.append(page)
             } else {
@@ -49,15 +53,20 @@ struct LoadMemo {
 
     final class Entry: @unchecked Sendable {
         let source: SourceFile
+        /// The page without its body, which is `body`.
         let page: Page?
+        let body: String
         let diagnostics: [Diagnostic]
         var info: PageInfo?
 
-        init(source: SourceFile, page: Page?, diagnostics: [Diagnostic], info: PageInfo?) {
+        init(source: SourceFile, page: Page?, diagnostics: [Diagnostic]) {
             self.source = source
-            self.page = page
+            var stripped = page
+            body = page?.body ?? ""
+            stripped?.body = ""
+            self.page = stripped
             self.diagnostics = diagnostics
-            self.info = info
+            self.info = page.map(PageInfo.init)
         }
     }
 
@@ -74,6 +83,12 @@ struct LoadMemo {
 
     /// The digests of a loaded page (when keeping).
     func info(_ page: Page) -> PageInfo? { entries[page.source.relativePath]?.info }
+
+    /// `info(page)?.indexKey`, without copying the info.
+    func indexKey(_ page: Page) -> Int? { entries[page.source.relativePath]?.info?.indexKey }
+
+    /// The Markdown body of the page at a source path (when keeping).
+    func body(of path: String) -> String? { entries[path]?.body }
 
     mutating func pages(_ files: [SourceFile], cache: BuildCache, parallel: Bool) -> [(Page?, [Diagnostic])] {
         guard entries.keeps else {
@@ -99,7 +114,7 @@ struct LoadMemo {
         }
         let fresh = misses.map { files[$0] }.parallelMap(parallel: parallel) { file -> Entry in
             let (page, diagnostics) = PageLoader.load(file)
-            return Entry(source: file, page: page, diagnostics: diagnostics, info: page.map(PageInfo.init))
+            return Entry(source: file, page: page, diagnostics: diagnostics)
         }
         for (k, i) in misses.enumerated() {
             let entry = fresh[k]
@@ -108,7 +123,7 @@ struct LoadMemo {
             results[i] = (entry.page, entry.diagnostics)
             cache.dirty.insert(entry.source.relativePath)
         }
-        entries.keepOnly(files.map(\.relativePath), dirty: &cache.dirty)
+        entries.keepOnly(files.lazy.map { $0.relativePath }, dirty: &cache.dirty)
         cache.statistics.loaded = misses.count
         lastFiles = files
         lastResults = results

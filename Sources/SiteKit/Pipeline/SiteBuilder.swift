@@ -63,6 +63,7 @@ public struct SiteBuilder: Sendable {
 
     public func build(_ sources: SiteSources) -> BuildResult {
         if sources.diagnostics.contains(where: { Self.stoppingCodes.contains($0.code) }) {
+            cache?.stopped()
             return BuildResult(files: [], diagnostics: sources.diagnostics.sortedForReport(), pageCount: 0)
         }
         let cache = self.cache ?? BuildCache(keeps: false)

@@ -114,7 +114,7 @@ struct SiteDataMemo {
 
     private func indexKey(_ loaded: [Page], drafts: [Page], loads: LoadMemo) -> Int {
         var hasher = Hasher()
-        for page in loaded { hasher.combine((loads.info(page) ?? PageInfo(page)).indexKey) }
+        for i in loaded.indices { hasher.combine(loads.indexKey(loaded[i]) ?? PageInfo(loaded[i]).indexKey) }
         hasher.combine(-1)
         for draft in drafts {
             hasher.combine(draft.source.relativePath)
@@ -137,12 +137,12 @@ struct SiteDataMemo {
             pages.reserveCapacity(loaded.count)
         }
         var k = 0
-        for (i, page) in loaded.enumerated() where entry.kept[i] {
-            if inPlace, pages[k].source == page.source {
+        for i in loaded.indices where entry.kept[i] {
+            if inPlace, pages[k].source == loaded[i].source {
                 k += 1
                 continue
             }
-            var page = page
+            var page = loaded[i]
             if let aliases = entry.aliases[i] { page.aliases = aliases }
             if inPlace { pages[k] = page } else { pages.append(page) }
             k += 1

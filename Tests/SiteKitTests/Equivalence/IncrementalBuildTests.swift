@@ -42,6 +42,7 @@ struct IncrementalBuildTests {
         var sources: SiteSources
         var mismatches: [String] = []
         var stats: [(String, BuildCache.Statistics)] = []
+        var lastDiagnostics: [Diagnostic] = []
         let drafts: Bool
 
         init(drafts: Bool = true, blind: BuildCache.Blind = .init()) throws {
@@ -49,7 +50,7 @@ struct IncrementalBuildTests {
             self.drafts = drafts
             cache.blind = blind
             sources = site.sources(output: nil)
-            _ = build(cached: true)
+            lastDiagnostics = build(cached: true).diagnostics
         }
 
         var options: SiteBuilder.Options { .init(drafts: drafts, today: "2026-11-24") }
@@ -74,6 +75,20 @@ struct IncrementalBuildTests {
             stats.append((name, cache.statistics))
             let fresh = build(cached: false, sources: full)
             if let difference = Self.difference(incremental, fresh) { mismatches.append("\(name): \(difference)") }
+            // The files the cache says have new diagnostics (what `clinic-site lsp` publishes
+            // again) hold every file whose diagnostics changed.
+            if let said = cache.diagnosticFilesChanged {
+                let missed = Self.filesWithOtherDiagnostics(lastDiagnostics, incremental.diagnostics).subtracting(said)
+                if !missed.isEmpty { mismatches.append("\(name): diagnostics changed in \(missed.sorted()), not among the changed files \(said.sorted())") }
+            }
+            lastDiagnostics = incremental.diagnostics
+        }
+
+        /// The files whose diagnostics differ between two reports.
+        static func filesWithOtherDiagnostics(_ a: [Diagnostic], _ b: [Diagnostic]) -> Set<String> {
+            let x = Dictionary(grouping: a, by: \.position.file)
+            let y = Dictionary(grouping: b, by: \.position.file)
+            return Set(x.keys).union(y.keys).filter { x[$0] != y[$0] }
         }
 
         func write(_ path: String, _ text: String) throws -> [String] {
@@ -240,12 +255,18 @@ struct IncrementalBuildTests {
         ].sortedForReport()
         let removing = [list[1]]
         let adding = [Diagnostic.warning("c", at: at("x", 2), "four"), .error("d", at: at("a", 9), "five")]
-        let patched = ReportMemo.patch(list, removing: removing, adding: adding)
+        var patched = list
+        let files = ReportMemo.patch(&patched, removing: removing, adding: adding)
         var expected = list
         expected.remove(at: 1)
         expected = (expected + adding).sortedForReport()
         #expect(patched == expected)
         #expect(patched.count == 5, "one of the two equal warnings stays")
+        #expect(files == ["x", "a"], "the files whose diagnostics changed; y's did not")
+        // Taking out a diagnostic and putting the same one back changes nothing.
+        var same = list
+        #expect(ReportMemo.patch(&same, removing: [list[3]], adding: [list[3]]).isEmpty)
+        #expect(same == list)
     }
 
     @Test func walkOrderIsTheOrderOfReading() throws {
