@@ -7,16 +7,17 @@ import SiteKit
 /// Messages are handled in order on one serial queue (`state`); checks and the requests that
 /// read the site (completion, hover, definition, code actions) run on a second serial queue
 /// (`work`), so reading stdin never waits for a build. After each edit the server waits
-/// `debounce` for more; when typing stops it checks the buffers as they are then, and a check
-/// that finishes after a newer edit publishes nothing (the check for the newer edit follows), so
-/// the last state always wins.
+/// `debounce` for more (none by default: the check starts once the messages already received
+/// are handled, so a burst of changes is checked once); it checks the buffers as they are then.
+/// Edits that come during a check are checked together when it ends, and a check that finishes
+/// after a newer edit publishes nothing, so the last state always wins.
 public final class LanguageServer: @unchecked Sendable {
     public struct Options: Sendable {
         /// The content and theme folders, relative to the workspace root unless absolute.
         public var content = "content"
         public var theme = "theme"
         public var today: String?
-        public var debounce: Duration = .milliseconds(20)
+        public var debounce: Duration = .zero
         /// The workspace root when the client names none.
         public var defaultRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         public var parallel = true

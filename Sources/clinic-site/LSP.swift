@@ -23,8 +23,11 @@ extension ClinicSite {
         @Option(help: ArgumentHelp("The date checks take as today (YYYY-MM-DD); the current date by default.", valueName: "date"))
         var today: String?
 
-        @Option(help: ArgumentHelp("Milliseconds to wait after an edit for the next one before checking.", valueName: "ms"))
-        var debounce = 20
+        @Option(
+            help: ArgumentHelp(
+                "Milliseconds to wait after an edit for the next one before checking (0: check once the messages already received are handled).",
+                valueName: "ms"))
+        var debounce = 0
 
         @Flag(help: "Print the time each check took to standard error.")
         var timings = false

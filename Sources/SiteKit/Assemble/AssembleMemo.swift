@@ -15,6 +15,9 @@ struct AssembleMemo {
         let isHome: Bool
         let result: AssembledPage
         let serial: Int
+        /// The price and content-rule checks of this render, with what else they read.
+        var prices: TextCheckEntry?
+        var rules: TextCheckEntry?
 
         init(
             pageSerial: Int, env: Int, urlMap: Int, nav: Int, navLocal: Int, catalog: Int, lists: Int, usesShortcodes: Bool,
@@ -36,7 +39,6 @@ struct AssembleMemo {
 
     /// Diagnostics of a check that reads the page's render and one site-wide input (`reads`).
     struct TextCheckEntry {
-        var renderSerial: Int
         var reads: Int
         var today: String
         var diagnostics: [Diagnostic]
@@ -44,8 +46,6 @@ struct AssembleMemo {
 
     let keeps: Bool
     private(set) var renders: PageMemo<RenderEntry>
-    private(set) var prices: PageMemo<TextCheckEntry>
-    private(set) var rules: PageMemo<TextCheckEntry>
     /// The renderer and assembler of the last build that needed one (they keep the template
     /// skeletons and scans they made), by what they are made from.
     private var workMemo: Memo<[Int], @Sendable (Page) -> AssembledPage>
@@ -57,8 +57,6 @@ struct AssembleMemo {
     init(keeps: Bool) {
         self.keeps = keeps
         renders = PageMemo(keeps: keeps)
-        prices = PageMemo(keeps: keeps)
-        rules = PageMemo(keeps: keeps)
         workMemo = Memo(keeps: keeps)
     }
 
@@ -100,8 +98,8 @@ struct AssembleMemo {
             var priceHit: [Diagnostic]?
             var ruleHit: [Diagnostic]?
             if let entry = hit {
-                if let p = prices[path], p.renderSerial == entry.serial, p.reads == digests.catalog || blind.prices { priceHit = p.diagnostics }
-                if let r = rules[path], r.renderSerial == entry.serial, r.reads == digests.rules || blind.rules, r.today == digests.today {
+                if let p = entry.prices, p.reads == digests.catalog || blind.prices { priceHit = p.diagnostics }
+                if let r = entry.rules, r.reads == digests.rules || blind.rules, r.today == digests.today {
                     ruleHit = r.diagnostics
                 }
             }
@@ -201,8 +199,8 @@ struct AssembleMemo {
                 renders.store(entry, for: path)
                 fresh[i] = k
             }
-            prices.store(TextCheckEntry(renderSerial: entry.serial, reads: digests.catalog, today: "", diagnostics: checkedPrices[k]), for: path)
-            rules.store(TextCheckEntry(renderSerial: entry.serial, reads: digests.rules, today: digests.today, diagnostics: checkedRules[k]), for: path)
+            entry.prices = TextCheckEntry(reads: digests.catalog, today: "", diagnostics: checkedPrices[k])
+            entry.rules = TextCheckEntry(reads: digests.rules, today: digests.today, diagnostics: checkedRules[k])
             cache.dirty.insert(path)
         }
         for (i, hit) in plan.hits.enumerated() { serials[i] = hit?.serial ?? renders[pages[i].source.relativePath]!.serial }
@@ -229,17 +227,16 @@ struct AssembleMemo {
         lastSerials = serials
         let paths = pages.lazy.map { $0.source.relativePath }
         renders.keepOnly(paths, dirty: &cache.dirty)
-        prices.keepOnly(paths, dirty: &cache.dirty)
-        rules.keepOnly(paths, dirty: &cache.dirty)
         return AssembledSite(pages: assembled, diagnostics: [], rerendered: rerendered, changedIDFiles: changedIDFiles, renderSerials: serials)
     }
 
     /// The diagnostics this memo holds for the page at `path` (for the report).
     func diagnostics(of path: String) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        if let entry = renders[path] { result += entry.result.rendered.diagnostics + entry.result.diagnostics }
-        if let entry = prices[path] { result += entry.diagnostics }
-        if let entry = rules[path] { result += entry.diagnostics }
+        guard let entry = renders[path] else { return [] }
+        result += entry.result.rendered.diagnostics + entry.result.diagnostics
+        result += entry.prices?.diagnostics ?? []
+        result += entry.rules?.diagnostics ?? []
         return result
     }
 }

@@ -14,6 +14,8 @@ struct LoadedSite: Sendable {
     var diagnostics: [Diagnostic]
     /// Each source file's load diagnostics, in `SiteSources.pages` order.
     var pageDiagnostics: [[Diagnostic]]
+    /// `PageInfo.indexKey` of each of `pages`, when the load memo keeps them (else empty).
+    var indexKeys: [Int] = []
 }
 
 /// Stage 1: settings and pages (`PageLoader`, `SiteSettings`).
@@ -28,7 +30,8 @@ enum LoadStage {
         var site = LoadedSite(settings: settings, pages: [], drafts: [], bodies: [:], diagnostics: settingsDiagnostics, pageDiagnostics: [])
         site.pageDiagnostics.reserveCapacity(loaded.count)
         site.bodies.reserveCapacity(loaded.count)
-        for (page, diagnostics) in loaded {
+        let keys = cache.load.indexKeys
+        for (j, (page, diagnostics)) in loaded.enumerated() {
             site.pageDiagnostics.append(diagnostics)
             guard var page else { continue }
             // A kept page comes without its body already (no copy of it is made to take it out).
@@ -40,6 +43,7 @@ enum LoadStage {
                 site.drafts.append(page)
             } else {
                 site.pages.append(page)
+                if keys.count == loaded.count { site.indexKeys.append(keys[j]) }
             }
         }
         loaded = []
@@ -75,6 +79,8 @@ struct LoadMemo {
     /// is compared with the one at its place, and the results are updated in place.
     private var lastFiles: [SourceFile] = []
     private var lastResults: [(Page?, [Diagnostic])] = []
+    /// `PageInfo.indexKey` of each of the last results (0 for a file that is no page).
+    private(set) var indexKeys: [Int] = []
 
     init(keeps: Bool) {
         settings = Memo(keeps: keeps)
@@ -102,6 +108,7 @@ struct LoadMemo {
             swap(&results, &lastResults)
             for (i, (file, last)) in zip(files, lastFiles).enumerated() where !(file == last || blind) { misses.append(i) }
         } else {
+            indexKeys = []
             results.reserveCapacity(files.count)
             for (i, file) in files.enumerated() {
                 if let entry = entries[file.relativePath], entry.source == file || (blind && entry.source.relativePath == file.relativePath) {
@@ -116,8 +123,12 @@ struct LoadMemo {
             let (page, diagnostics) = PageLoader.load(file)
             return Entry(source: file, page: page, diagnostics: diagnostics)
         }
+        if indexKeys.count != files.count {
+            indexKeys = results.map { $0.0.flatMap { entries[$0.source.relativePath]?.info?.indexKey } ?? 0 }
+        }
         for (k, i) in misses.enumerated() {
             let entry = fresh[k]
+            indexKeys[i] = entry.info?.indexKey ?? 0
             entry.info?.serial = cache.serial()
             entries.store(entry, for: entry.source.relativePath)
             results[i] = (entry.page, entry.diagnostics)

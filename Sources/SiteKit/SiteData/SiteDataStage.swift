@@ -38,11 +38,11 @@ enum SiteDataStage {
         let drafts = loaded.drafts
         var builtIndex: SiteIndex?
         var indexDiagnostics: [Diagnostic] = []
-        if let reused = cache.siteData.reuseIndex(pages, drafts: drafts, cache: cache) {
+        if let reused = cache.siteData.reuseIndex(pages, drafts: drafts, indexKeys: loaded.indexKeys, cache: cache) {
             (pages, indexDiagnostics) = reused
         } else {
             let index = SiteIndex(pages: pages, drafts: drafts, files: sources.staticFiles, diagnostics: &indexDiagnostics)
-            cache.siteData.rememberIndex(loaded: pages, drafts: drafts, kept: index.pages, diagnostics: indexDiagnostics, cache: cache)
+            cache.siteData.rememberIndex(loaded: pages, drafts: drafts, indexKeys: loaded.indexKeys, kept: index.pages, diagnostics: indexDiagnostics, cache: cache)
             (pages, builtIndex) = (index.pages, index)
         }
         diagnostics += indexDiagnostics
@@ -112,9 +112,14 @@ struct SiteDataMemo {
     /// The pages the index kept in the last build (to update in place).
     private var lastKept: [Page] = []
 
-    private func indexKey(_ loaded: [Page], drafts: [Page], loads: LoadMemo) -> Int {
+    /// `keys`: the pages' `PageInfo.indexKey`s, as the load memo keeps them (else worked out).
+    private func indexKey(_ loaded: [Page], drafts: [Page], keys: [Int], loads: LoadMemo) -> Int {
         var hasher = Hasher()
-        for i in loaded.indices { hasher.combine(loads.indexKey(loaded[i]) ?? PageInfo(loaded[i]).indexKey) }
+        if keys.count == loaded.count {
+            for key in keys { hasher.combine(key) }
+        } else {
+            for i in loaded.indices { hasher.combine(loads.indexKey(loaded[i]) ?? PageInfo(loaded[i]).indexKey) }
+        }
         hasher.combine(-1)
         for draft in drafts {
             hasher.combine(draft.source.relativePath)
@@ -125,9 +130,9 @@ struct SiteDataMemo {
 
     /// The pages `SiteIndex` keeps (duplicate URLs dropped, aliases filtered) and its
     /// diagnostics, when every page's source path, URL and aliases are the last build's.
-    mutating func reuseIndex(_ loaded: [Page], drafts: [Page], cache: BuildCache) -> (pages: [Page], diagnostics: [Diagnostic])? {
+    mutating func reuseIndex(_ loaded: [Page], drafts: [Page], indexKeys: [Int], cache: BuildCache) -> (pages: [Page], diagnostics: [Diagnostic])? {
         guard keeps, let entry = indexEntry, entry.kept.count == loaded.count,
-            entry.key == indexKey(loaded, drafts: drafts, loads: cache.load) || cache.blind.index
+            entry.key == indexKey(loaded, drafts: drafts, keys: indexKeys, loads: cache.load) || cache.blind.index
         else { return nil }
         var pages: [Page] = []
         swap(&pages, &lastKept)
@@ -151,7 +156,7 @@ struct SiteDataMemo {
         return (pages, entry.diagnostics)
     }
 
-    mutating func rememberIndex(loaded: [Page], drafts: [Page], kept: [Page], diagnostics: [Diagnostic], cache: BuildCache) {
+    mutating func rememberIndex(loaded: [Page], drafts: [Page], indexKeys: [Int], kept: [Page], diagnostics: [Diagnostic], cache: BuildCache) {
         guard keeps else { return }
         var mask: [Bool] = []
         mask.reserveCapacity(loaded.count)
@@ -166,7 +171,7 @@ struct SiteDataMemo {
                 mask.append(false)
             }
         }
-        indexEntry = IndexEntry(key: indexKey(loaded, drafts: drafts, loads: cache.load), kept: mask, aliases: aliases, diagnostics: diagnostics)
+        indexEntry = IndexEntry(key: indexKey(loaded, drafts: drafts, keys: indexKeys, loads: cache.load), kept: mask, aliases: aliases, diagnostics: diagnostics)
         lastKept = kept
     }
 }
