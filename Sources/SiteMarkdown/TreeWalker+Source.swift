@@ -58,8 +58,7 @@ extension TreeWalker {
     /// instruction, declaration or CDATA section (`<?<a href="x">…<script>?>`) reaches the page
     /// whole, and a browser ends those at their first `>`, so the `<script>` after it runs.
     static func filteringTags(_ html: String) -> String {
-        var bytes = Array(html.utf8)
-        func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+        let bytes = Array(html.utf8)
         var i = 0
         var found = false
         var out: [UInt8] = []
@@ -69,13 +68,7 @@ extension TreeWalker {
             guard bytes[i] == UInt8(ascii: "<") else { continue }
             var j = i + 1
             if j < bytes.count, bytes[j] == UInt8(ascii: "/") { j += 1 }
-            for tag in filteredTags where j + tag.count <= bytes.count {
-                var same = true
-                for k in 0..<tag.count where lower(bytes[j + k]) != tag[k] {
-                    same = false
-                    break
-                }
-                guard same else { continue }
+            for tag in filteredTags where ASCII.hasWord(tag, in: bytes, at: j) {
                 let end = j + tag.count
                 // A tag name ends at a blank, `/`, `>` or the end, as an HTML tokenizer reads it.
                 guard end == bytes.count || [9, 10, 12, 13, 32, UInt8(ascii: "/"), UInt8(ascii: ">")].contains(bytes[end]) else { continue }
@@ -88,8 +81,7 @@ extension TreeWalker {
         }
         guard found else { return html }
         out += bytes[copied...]
-        bytes = out
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Where `part` (found in `text`, which starts at `start`) starts in the source.

@@ -6,29 +6,8 @@ import TestSupport
 
 @Suite("clinic-site new")
 struct NewPageTests {
-    static let schemas = """
-        review_period_months: 12
-        folders:
-          conditions: clinical
-        types:
-          page:
-            required:
-              title: text
-              description: text
-          clinical:
-            required:
-              reviewed: review
-              reviewed_by: text
-          faq:
-            extends: clinical
-          pricing:
-            required:
-              prices: list
-
-        """
-
     func site() throws -> TestSite {
-        try TestSite(["content/_schemas.yaml": Self.schemas, "content/index.md": "---\ntitle: Home\n---\n"], theme: false)
+        try TestSite(["content/_schemas.yaml": SchemaFixture.schemas, "content/index.md": "---\ntitle: Home\n---\n"], theme: false)
     }
 
     @Test func plainPageGetsTitleAndEmptyDescription() throws {

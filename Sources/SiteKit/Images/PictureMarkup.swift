@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// Turns each `<img>` of a page (its Markdown or its template) whose `src` is a published raster
 /// image into a `<picture>`: a `<source>` for each extra format (AVIF, WebP) and the `<img>` in
@@ -24,13 +25,7 @@ enum PictureMarkup {
         // Before `<main>`: the header's images, eager. A page without `<main>` is all content.
         var inContent = !ByteSearch.contains("<main", in: html)
         var seenContentImage = false
-        func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
-        func starts(_ word: String, at k: Int) -> Bool {
-            let w = Array(word.utf8)
-            guard k + w.count <= bytes.count else { return false }
-            for n in 0..<w.count where lower(bytes[k + n]) != w[n] { return false }
-            return true
-        }
+        func starts(_ word: String, at k: Int) -> Bool { ASCII.hasWord(Array(word.utf8), in: bytes, at: k) }
         while i < bytes.count {
             guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
             if starts("<picture", at: i) { pictureDepth += 1 }

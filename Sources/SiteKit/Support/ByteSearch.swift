@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// Substring search over UTF-8 bytes. Foundation's `String.contains` and `range(of:)` bridge to
 /// NSString and dominated the profile of a 5,000-page build; these do not allocate.
@@ -45,5 +46,5 @@ enum ByteSearch {
         return nil
     }
 
-    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { ASCII.lower(c) }
 }

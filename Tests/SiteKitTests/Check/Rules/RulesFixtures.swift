@@ -24,34 +24,8 @@ enum RulesFixtures {
             """
     ]
 
-    /// The schema the fixtures use: the clinic's types, plus a folder and an `event` type with
-    /// keys of its own.
-    static let schema = """
-        review_period_months: 12
-        folders:
-          conditions: clinical
-        types:
-          page:
-            required:
-              title: text
-              description: text
-          clinical:
-            required:
-              reviewed: review
-              reviewed_by: text
-          faq:
-            extends: clinical
-          pricing:
-            required:
-              prices: list
-            notices: [good-faith-estimate]
-          event:
-            optional:
-              starts: date
-              seats: int
-          home: {}
-
-        """
+    /// The schema the fixtures use (`SchemaFixture.schemas`, shared with the CLI tests).
+    static let schema = SchemaFixture.schemas
 
     /// The clinic's own wording rules, so that the tests check the data file too.
     static var clinicWording: String {
