@@ -63,7 +63,7 @@ public struct PreviewBuildReport: Sendable {
     /// Seconds spent in each stage of the build (`serve --timings`).
     public var timings: [(stage: String, seconds: Double)] = []
 
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var hasErrors: Bool { diagnostics.errorCount > 0 }
 }
 
 import SiteKit

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An exact edit that resolves a diagnostic: replace the text of `range` in the diagnostic's file
 /// with `replacement`. Set only where the check knows the source text it replaces byte for byte
 /// (a typed price, a misspelt id or anchor); a suggestion that needs judgement stays prose in
@@ -96,18 +98,20 @@ extension Array where Element == Diagnostic {
     /// copies the report only when a fix is dropped.
     func keepingFixes(thatMatch sources: SiteSources) -> [Diagnostic] {
         // The report is sorted by file: a run of one file is one dictionary update.
+        // Through the buffer: `self[i].fix` in a loop copied every diagnostic it looked at.
         var withFix: [String: [Int]] = [:]
-        var run: (file: String, indices: [Int])?
-        for i in indices where self[i].fix != nil {
-            let file = self[i].position.file
-            if run?.file == file {
-                run!.indices.append(i)
-                continue
+        withUnsafeBufferPointer { all in
+            var run: (file: String, indices: [Int])?
+            for i in all.indices where all[i].fix != nil {
+                if run?.file == all[i].position.file {
+                    run!.indices.append(i)
+                    continue
+                }
+                if let done = run { withFix[done.file, default: []] += done.indices }
+                run = (all[i].position.file, [i])
             }
             if let done = run { withFix[done.file, default: []] += done.indices }
-            run = (file, [i])
         }
-        if let done = run { withFix[done.file, default: []] += done.indices }
         guard !withFix.isEmpty else { return self }
         var dropped: [Int] = []
         func check(_ file: SourceFile) {
@@ -115,7 +119,9 @@ extension Array where Element == Diagnostic {
             var text = file.text
             text.withUTF8 { bytes in
                 var lines = Fix.LineScanner(bytes)
-                for i in list where !lines.holds(self[i].fix!) { dropped.append(i) }
+                withUnsafeBufferPointer { all in
+                    for i in list where !lines.holds(all[i].fix!) { dropped.append(i) }
+                }
             }
         }
         sources.pages.forEach(check)
@@ -144,9 +150,14 @@ extension Fix {
         /// The offset of the first byte of line `n` (1-based), when the text has that line.
         mutating func start(ofLine n: Int) -> Int? {
             guard n >= 1 else { return nil }
-            while starts.count < n, scanned < bytes.count {
-                if bytes[scanned] == 10 { starts.append(scanned + 1) }
-                scanned += 1
+            while starts.count < n, scanned < bytes.count, let base = bytes.baseAddress {
+                guard let found = memchr(base + scanned, 10, bytes.count - scanned) else {
+                    scanned = bytes.count
+                    break
+                }
+                let lf = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                starts.append(lf + 1)
+                scanned = lf + 1
             }
             return n <= starts.count ? starts[n - 1] : nil
         }
