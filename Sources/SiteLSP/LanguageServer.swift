@@ -7,8 +7,8 @@ import SiteKit
 /// Messages are handled in order on one serial queue (`state`); checks and the requests that
 /// read the site (completion, hover, definition, code actions) run on a second serial queue
 /// (`work`), so reading stdin never waits for a build. After each edit the server waits
-/// `debounce` for more (none by default: the check starts once the messages already received
-/// are handled, so a burst of changes is checked once); it checks the buffers as they are then.
+/// `debounce` for more (10 ms by default, so that a burst of changes is checked once); it checks
+/// the buffers as they are then.
 /// Edits that come during a check are checked together when it ends, and a check that finishes
 /// after a newer edit publishes nothing, so the last state always wins.
 public final class LanguageServer: @unchecked Sendable {
@@ -17,7 +17,7 @@ public final class LanguageServer: @unchecked Sendable {
         public var content = "content"
         public var theme = "theme"
         public var today: String?
-        public var debounce: Duration = .zero
+        public var debounce: Duration = .milliseconds(10)
         /// The workspace root when the client names none.
         public var defaultRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         public var parallel = true

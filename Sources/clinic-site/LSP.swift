@@ -27,7 +27,7 @@ extension ClinicSite {
             help: ArgumentHelp(
                 "Milliseconds to wait after an edit for the next one before checking (0: check once the messages already received are handled).",
                 valueName: "ms"))
-        var debounce = 0
+        var debounce = 10
 
         @Flag(help: "Print the time each check took to standard error.")
         var timings = false
