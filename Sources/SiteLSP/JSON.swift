@@ -1,9 +1,9 @@
 import Foundation
 import SiteKit
 
-/// A JSON value, as JSON-RPC messages carry it. Decoded and encoded with Foundation's
-/// `JSONDecoder`/`JSONEncoder` (Codable), so numbers, booleans and strings are told apart
-/// exactly (JSONSerialization on Linux hands back `NSNumber` for both `1` and `true`).
+/// A JSON value, as JSON-RPC messages carry it. Decoded with Foundation's `JSONDecoder`
+/// (Codable), so numbers, booleans and strings are told apart exactly (JSONSerialization on Linux
+/// hands back `NSNumber` for both `1` and `true`); written by hand (`serialized()`).
 public enum JSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -51,7 +51,7 @@ public enum JSON: Sendable, Hashable, Codable {
 
     /// Compact JSON text, keys sorted. Written by hand: through `JSONEncoder`, publishing the
     /// first check of a 5,000-page site (27,000 diagnostics) took about four seconds, and the
-    /// server answered nothing meanwhile. `FramingTests` reads it back, and compares it with
+    /// server answered nothing meanwhile. `HandWrittenLSPJSONTests` compares it with
     /// `encoderSerialized()`.
     public func serialized() -> Data {
         var out: [UInt8] = []

@@ -28,7 +28,6 @@ enum ReportStage {
             (load[path]?.diagnostics ?? []) + assemble.diagnostics(of: path) + check.diagnostics(of: path)
         }
         cache.diagnosticFilesChanged = report.changedFiles
-        cache.diagnosticsChanged = report.changedFiles?.isEmpty == false || report.changedFiles == nil
         return (sortedFiles, report.diagnostics)
     }
 }

@@ -92,7 +92,7 @@ public final class BuildCache: @unchecked Sendable {
     public internal(set) var changedFiles: [String]?
 
     /// Whether the last report differs from the one before.
-    public internal(set) var diagnosticsChanged = true
+    public var diagnosticsChanged: Bool { diagnosticFilesChanged.map { !$0.isEmpty } ?? true }
 
     /// The files (as diagnostics name them) whose diagnostics differ from the previous build's,
     /// or nil when unknown (the first build, or when the report was sorted again).
@@ -111,7 +111,6 @@ public final class BuildCache: @unchecked Sendable {
         buildLock.lock()
         statistics = Statistics()
         dirty = []
-        diagnosticsChanged = true
         diagnosticFilesChanged = nil
     }
 
@@ -125,7 +124,6 @@ public final class BuildCache: @unchecked Sendable {
         buildLock.lock()
         defer { buildLock.unlock() }
         report.forgetLastReport()
-        diagnosticsChanged = true
         diagnosticFilesChanged = nil
     }
 

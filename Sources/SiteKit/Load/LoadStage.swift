@@ -29,7 +29,8 @@ enum LoadStage {
         var loaded = cache.load.pages(sources.pages, cache: cache, parallel: options.parallel)
         var site = LoadedSite(settings: settings, pages: [], drafts: [], bodies: [:], diagnostics: settingsDiagnostics, pageDiagnostics: [])
         site.pageDiagnostics.reserveCapacity(loaded.count)
-        site.bodies.reserveCapacity(loaded.count)
+        // Kept pages come without their bodies (the memo holds them): no table to make for them.
+        if !cache.keeps { site.bodies.reserveCapacity(loaded.count) }
         let keys = cache.load.indexKeys
         for (j, (page, diagnostics)) in loaded.enumerated() {
             site.pageDiagnostics.append(diagnostics)
