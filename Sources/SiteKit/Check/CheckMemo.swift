@@ -17,21 +17,19 @@ struct CheckMemo {
         /// The output files and paths (`OutputMemo.shape`) the links were checked against; moves
         /// on when they changed but not where this page looks.
         var membership: Int
-        /// Every local path the page's links name, and the output file it resolved to.
-        let lookups: [(path: String, file: String?)]
-        /// Output files whose ids the page's links read.
-        let fragmentFiles: [String]
+        /// What the page's links read: the paths they name and the files they resolved to, and
+        /// the files whose ids they read.
+        let links: PageLinks.Reads
         /// A page with a link problem: its suggestions read the whole site.
         let dependsOnAll: Bool
         let work: Work
 
-        init(renderSerial: Int, env: Int, catalog: Int, membership: Int, lookups: [(path: String, file: String?)], fragmentFiles: [String], work: Work) {
+        init(renderSerial: Int, env: Int, catalog: Int, membership: Int, links: PageLinks.Reads, work: Work) {
             self.renderSerial = renderSerial
             self.env = env
             self.catalog = catalog
             self.membership = membership
-            self.lookups = lookups
-            self.fragmentFiles = fragmentFiles
+            self.links = links
             self.dependsOnAll = !work.body.isEmpty || !work.chrome.isEmpty
             self.work = work
         }
@@ -54,18 +52,29 @@ struct CheckMemo {
         var templateOfPage: [String: String] = [:]
         var flaggedPages: [AssembledPage] = []
         var pageDiagnostics: [[Diagnostic]] = []
+        /// The files some page shows (`PageLinks.Reads.shownPaths`), when asked for.
+        var shownPaths: Set<String> = []
     }
 
+    /// Checks each page whose check is stale with `work`, given the page's links resolved once
+    /// (against `output.index`, with the settings' allowed schemes); collects `shownPaths` when
+    /// `collectingShown`.
     mutating func run(
         _ assembled: AssembledSite, output: OutputSite, site: SiteData, settings: SiteSettings, cache: BuildCache, parallel: Bool,
-        work: @escaping @Sendable (AssembledPage) -> Work
+        collectingShown: Bool, work: @escaping @Sendable (AssembledPage, PageLinks) -> Work
     ) -> Checked {
         let pages = assembled.pages
+        let index = output.index
+        let allowed = Set(settings.allowedSchemes)
         guard keeps, let digests = site.digests else {
-            let results = pages.parallelMap(parallel: parallel, work)
+            let results = pages.parallelMap(parallel: parallel) { page in
+                let links = PageLinks(of: page, in: index, allowedSchemes: allowed)
+                return (work: work(page, links), shown: collectingShown ? links.reads.shownPaths : [])
+            }
             var checked = Checked()
-            checked.pageDiagnostics = results.map(\.body)
-            for (page, result) in zip(pages, results) {
+            checked.pageDiagnostics = results.map(\.work.body)
+            for (page, (result, shown)) in zip(pages, results) {
+                checked.shownPaths.formUnion(shown)
                 if !result.chrome.isEmpty {
                     checked.templateProblems += result.chrome
                     checked.templateOfPage[page.page.source.displayPath] = page.template
@@ -75,7 +84,6 @@ struct CheckMemo {
             cache.statistics.checked = pages.count
             return checked
         }
-        let index = output.index
         let membership = cache.output.shape
         let changedIDFiles = assembled.changedIDFiles
         let blind = cache.blind
@@ -108,11 +116,11 @@ struct CheckMemo {
                 // Files came or went: still valid when every path the page's links name resolves
                 // as before and no file whose ids it reads changed. A page with a link problem
                 // reads the whole site (its suggestions), so it is checked again.
-                if entry.dependsOnAll || !outputChanges().isEmpty && entry.fragmentFiles.contains(where: outputChanges().contains) {
+                if entry.dependsOnAll || !outputChanges().isEmpty && entry.links.fragmentFiles.contains(where: outputChanges().contains) {
                     misses.append(i)
                     continue
                 }
-                let same = entry.lookups.allSatisfy { lookup in
+                let same = entry.links.lookups.allSatisfy { lookup in
                     if let known = resolved[lookup.path] { return known == lookup.file }
                     let file = index.file(for: lookup.path)
                     resolved[lookup.path] = .some(file)
@@ -124,33 +132,18 @@ struct CheckMemo {
                 }
                 entry.membership = membership
             }
-            if !changedIDFiles.isEmpty, !blind.ids, entry.dependsOnAll || entry.fragmentFiles.contains(where: changedIDFiles.contains) {
+            if !changedIDFiles.isEmpty, !blind.ids, entry.dependsOnAll || entry.links.fragmentFiles.contains(where: changedIDFiles.contains) {
                 misses.append(i)
                 continue
             }
             found[i] = entry
         }
         if !misses.isEmpty {
-            let allowed = Set(settings.allowedSchemes)
             let (env, catalog) = (digests.env, digests.catalog)
             let serials = misses.map { assembled.renderSerials[$0] }
             let fresh = misses.indices.map { (pages[misses[$0]], serials[$0]) }.parallelMap(parallel: parallel) { page, serial -> Entry in
-                var fragmentFiles: Set<String> = []
-                var lookups: [(path: String, file: String?)] = []
-                var seen = Set<String>()
-                for href in page.rendered.body.links.map(\.renderedDestination) + page.chrome.links.map(\.value) {
-                    switch LinkResolver.resolve(href, from: page.page.url, allowedSchemes: allowed) {
-                    case .samePage: fragmentFiles.insert(page.page.outputPath)
-                    case .local(let path, let fragment):
-                        let file = index.file(for: path)
-                        if seen.insert(path).inserted { lookups.append((path, file)) }
-                        if fragment != nil, let file { fragmentFiles.insert(file) }
-                    default: break
-                    }
-                }
-                return Entry(
-                    renderSerial: serial, env: env, catalog: catalog, membership: membership, lookups: lookups,
-                    fragmentFiles: Array(fragmentFiles), work: work(page))
+                let links = PageLinks(of: page, in: index, allowedSchemes: allowed)
+                return Entry(renderSerial: serial, env: env, catalog: catalog, membership: membership, links: links.reads, work: work(page, links))
             }
             for (k, i) in misses.enumerated() {
                 let path = pages[i].page.source.relativePath
@@ -161,7 +154,9 @@ struct CheckMemo {
         }
         var checked = Checked()
         for (i, entry) in found.enumerated() {
-            guard let entry, !entry.work.chrome.isEmpty || entry.work.flagged else { continue }
+            guard let entry else { continue }
+            if collectingShown { checked.shownPaths.formUnion(entry.links.shownPaths) }
+            guard !entry.work.chrome.isEmpty || entry.work.flagged else { continue }
             let page = pages[i]
             if !entry.work.chrome.isEmpty {
                 checked.templateProblems += entry.work.chrome

@@ -24,13 +24,17 @@ enum CheckStage {
         let checker = LinkChecker(output: output.index, settings: settings, theme: site.theme, settingsSource: sources.settings, images: site.images)
         let priceChecker = PriceChecker(catalog: site.catalog)
         let pages = assembled.pages
-        let checked = cache.check.run(assembled, output: output, site: site, settings: settings, cache: cache, parallel: options.parallel) { page in
-            CheckMemo.Work(body: checker.checkBody(page), chrome: checker.checkChrome(page), flagged: templateTextHasPriceProblem(page, with: priceChecker))
+        let checked = cache.check.run(
+            assembled, output: output, site: site, settings: settings, cache: cache, parallel: options.parallel, collectingShown: !site.images.problems.isEmpty
+        ) { page, links in
+            CheckMemo.Work(
+                body: checker.checkBody(page, links: links), chrome: checker.checkChrome(page, links: links),
+                flagged: templateTextHasPriceProblem(page, with: priceChecker))
         }
         var diagnostics = checker.place(checked.templateProblems, templates: checked.templateOfPage)
         // Only pages with a price problem in their template text can add to this report.
         diagnostics += checkTemplatePrices(checked.flaggedPages, with: priceChecker, theme: site.theme)
-        diagnostics += unshownImageProblems(site.images, sources: sources, pages: pages, settings: settings)
+        diagnostics += unshownImageProblems(site.images, sources: sources, shown: checked.shownPaths)
         if let external = options.externalLinks {
             diagnostics += external.check(pages)
         }
@@ -87,18 +91,10 @@ enum CheckStage {
     }
 
     /// Problems of images that no page or template links to, at the image file (the others are
-    /// reported where they are shown, by `LinkChecker`).
-    static func unshownImageProblems(_ images: ImageSet, sources: SiteSources, pages: [AssembledPage], settings: SiteSettings) -> [Diagnostic] {
+    /// reported where they are shown, by `LinkChecker`). `shown`: the files the pages show, as
+    /// their links were resolved for their check (`CheckMemo.Checked.shownPaths`).
+    static func unshownImageProblems(_ images: ImageSet, sources: SiteSources, shown: Set<String>) -> [Diagnostic] {
         guard !images.problems.isEmpty else { return [] }
-        var shown = Set<String>()
-        let schemes = Set(settings.allowedSchemes)
-        for page in pages {
-            for href in page.rendered.body.links.map(\.renderedDestination) + page.chrome.links.map(\.value) {
-                if case .local(let path, _) = LinkResolver.resolve(href, from: page.page.url, allowedSchemes: schemes) {
-                    shown.insert(String(path.drop { $0 == "/" }))
-                }
-            }
-        }
         return sources.staticFiles.compactMap { file in
             guard let problem = images.problems[file.outputPath], !shown.contains(file.outputPath) else { return nil }
             return .error(problem.code, at: SourcePosition(file: file.displayPath), problem.message, suggestion: problem.suggestion)

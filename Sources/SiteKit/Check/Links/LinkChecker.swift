@@ -62,9 +62,10 @@ public struct LinkChecker: Sendable {
         var replacesFragmentOnly = false
     }
 
-    /// The problem with `href` on the page at `pageURL` whose own HTML file is `pageFile`, if any.
-    func problem(with href: String, on pageURL: String, pageFile: String) -> Problem? {
-        switch LinkResolver.resolve(href, from: pageURL, allowedSchemes: Set(settings.allowedSchemes)) {
+    /// The problem with a link as its page resolved it (`PageLinks`), if any.
+    func problem(with link: PageLinks.Link) -> Problem? {
+        let href = link.href
+        switch link.target {
         case .external:
             return nil
         case .malformed(let reason):
@@ -74,12 +75,13 @@ public struct LinkChecker: Sendable {
                 code: "link.unsafe-scheme", message: "'\(scheme):' links are refused: they can run code or leak data in the reader's browser",
                 suggestion: "link to a page or an https:// address; a site that really needs \(scheme): lists it under allowed_schemes in the site settings")
         case .samePage(let fragment):
-            return fragmentProblem(fragment, in: pageFile, href: href)
+            guard let file = link.file else { return nil }
+            return fragmentProblem(fragment, in: file, href: href)
         case .local(let path, let fragment):
             if let image = images.problem(atURLPath: path) {
                 return Problem(code: image.code, message: image.message, suggestion: image.suggestion)
             }
-            guard let file = output.file(for: path) else {
+            guard let file = link.file else {
                 if output.draftURLs.contains(path) || output.draftURLs.contains(path + "/") {
                     return Problem(code: "link.draft", message: "'\(href)' links to a draft page, which is not published", suggestion: "publish the page (draft: false) or remove the link")
                 }
@@ -118,13 +120,14 @@ public struct LinkChecker: Sendable {
             replacement: near, replacesFragmentOnly: true)
     }
 
-    /// Checks the Markdown links of a page, each at its source position.
-    public func checkBody(_ page: AssembledPage) -> [Diagnostic] {
+    /// Checks the Markdown and raw HTML links of a page, each at its source position; `links`
+    /// are the page's, resolved against `output`.
+    func checkBody(_ page: AssembledPage, links: PageLinks) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let file = page.page.source.displayPath
         // The page's lines, found once, for the fixes of its links.
         var lines: Fix.LineStarts?
-        for link in page.rendered.body.links {
+        for (link, resolved) in zip(page.rendered.body.links, links.body) {
             let at = SourcePosition(file: file, line: link.position.line, column: link.position.column)
             // `![""](photo.jpg)` says the image is decorative: published with alt="".
             if link.kind == .image && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -133,7 +136,7 @@ public struct LinkChecker: Sendable {
                         "a11y.missing-alt", at: at, "this image has no alt text, so screen-reader users will not know what it shows",
                         suggestion: "describe it in the brackets: ![A calm treatment room](\(link.destination)); write ![\"\"](\(link.destination)) for an image that only decorates"))
             }
-            guard let problem = problem(with: link.renderedDestination, on: page.page.url, pageFile: page.page.outputPath) else { continue }
+            guard let problem = problem(with: resolved) else { continue }
             var message = problem.message
             if link.destination != link.renderedDestination, problem.code != "link.missing-fragment" {
                 message += " (written as '\(link.destination)')"
@@ -147,23 +150,21 @@ public struct LinkChecker: Sendable {
             }
             diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion, fix: fix))
         }
-        diagnostics += checkRawHTML(page)
+        diagnostics += checkRawHTML(page, links: links.rawHTML)
         return diagnostics
     }
 
     /// The links of raw HTML that the site allows (`<a href>`, `<form action>`, `<img src>` …, read
     /// with gumbo), checked as Markdown's are, each at its tag in the source.
-    func checkRawHTML(_ page: AssembledPage) -> [Diagnostic] {
+    func checkRawHTML(_ page: AssembledPage, links: [PageLinks.RawLink]) -> [Diagnostic] {
         let file = page.page.source.displayPath
         var diagnostics: [Diagnostic] = []
-        for raw in page.rendered.body.rawHTML {
-            for link in HTMLScanner.scan(raw.html).links {
-                guard let problem = problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath) else { continue }
-                let at = SourcePosition(
-                    file: file, line: raw.position.line + link.line - 1, column: link.line == 1 ? raw.position.column + link.column - 1 : link.column)
-                diagnostics.append(
-                    Diagnostic(problem.severity, problem.code, at: at, "\(problem.message) (<\(link.element) \(link.attribute)> in raw HTML)", suggestion: problem.suggestion))
-            }
+        for raw in links {
+            guard let problem = problem(with: raw.link) else { continue }
+            let (tag, piece) = (raw.tag, raw.piece)
+            let at = SourcePosition(file: file, line: piece.line + tag.line - 1, column: tag.line == 1 ? piece.column + tag.column - 1 : tag.column)
+            diagnostics.append(
+                Diagnostic(problem.severity, problem.code, at: at, "\(problem.message) (<\(tag.element) \(tag.attribute)> in raw HTML)", suggestion: problem.suggestion))
         }
         return diagnostics
     }
@@ -233,18 +234,16 @@ public struct LinkChecker: Sendable {
         public var pages: [String]
     }
 
-    /// The template's broken links on one page, keyed for grouping across pages.
-    public func checkChrome(_ page: AssembledPage) -> [TemplateLinkProblem] {
+    /// The template's broken links on one page, keyed for grouping across pages; `links` are the
+    /// page's, resolved against `output`.
+    func checkChrome(_ page: AssembledPage, links: PageLinks) -> [TemplateLinkProblem] {
         var seen = Set<String>()
         var problems: [TemplateLinkProblem] = []
-        for link in page.chrome.links where seen.insert(link.value).inserted {
-            let found =
-                Self.isPageIndependent(link.value)
-                ? chromeAnswers.answer(link.value) { problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath) }
-                : problem(with: link.value, on: page.page.url, pageFile: page.page.outputPath)
+        for link in links.chrome where seen.insert(link.href).inserted {
+            let found = Self.isPageIndependent(link.href) ? chromeAnswers.answer(link.href) { problem(with: link) } : problem(with: link)
             guard let problem = found else { continue }
             problems.append(
-                TemplateLinkProblem(href: link.value, code: problem.code, message: problem.message, suggestion: problem.suggestion, pages: [page.page.source.displayPath]))
+                TemplateLinkProblem(href: link.href, code: problem.code, message: problem.message, suggestion: problem.suggestion, pages: [page.page.source.displayPath]))
         }
         return problems
     }
