@@ -73,11 +73,11 @@ enum CheckStage {
                 let unit = PriceChecker.Unit(text: text.text, splitSentences: true) { _ in
                     SourcePosition(file: theme.files[page.template]?.displayPath ?? page.template)
                 }
-                for var d in checker.check(unit) {
-                    // The amount as written: what its fix replaces, else the message's first word.
-                    let literal = d.fix?.original ?? d.message.split(separator: " ").first.map(String.init) ?? ""
+                for finding in checker.findings(unit) {
+                    var d = finding.diagnostic
+                    // At the amount as written, in the first theme file that holds it.
                     for name in theme.names {
-                        if let file = theme.files[name], let at = LinkChecker.find(literal, in: file) {
+                        if let file = theme.files[name], let at = LinkChecker.find(finding.literal, in: file) {
                             d.position = at
                             break
                         }

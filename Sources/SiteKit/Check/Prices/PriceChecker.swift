@@ -63,15 +63,27 @@ public struct PriceChecker: Sendable {
         var coveredBefore: [Int]
     }
 
-    /// Checks every amount of `unit`. Near-linear: sentence bounds are found once per unit and
-    /// names once per sentence, so a paragraph with thousands of prices is checked at once.
+    /// One amount's problem: its diagnostic, and the amount as written in the unit's text (`$1,200`,
+    /// `500 dollars`), by which `CheckStage.checkTemplatePrices` finds a template's amount.
+    public struct Finding: Sendable {
+        public var diagnostic: Diagnostic
+        public var literal: String
+    }
+
+    /// The diagnostics of every amount of `unit` (`findings` without the literals).
     public func check(_ unit: Unit) -> [Diagnostic] {
+        findings(unit).map(\.diagnostic)
+    }
+
+    /// Checks every amount of `unit`, in order. Near-linear: sentence bounds are found once per
+    /// unit and names once per sentence, so a paragraph with thousands of prices is checked at once.
+    public func findings(_ unit: Unit) -> [Finding] {
         var amounts = AmountScanner.scan(unit.text)
         if !unit.notProse.isEmpty {
             amounts.removeAll { amount in unit.notProse.contains { $0.contains(amount.start) } }
         }
         guard !amounts.isEmpty else { return [] }
-        var diagnostics: [Diagnostic] = []
+        var found: [Finding] = []
         let bytes = Array(unit.text.utf8)
         // ASCII lowercasing keeps byte offsets equal to the text's.
         let lowerBytes = bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
@@ -91,15 +103,16 @@ public struct PriceChecker: Sendable {
             if sentence.coveredBefore[min(excluded.upperBound, to) - from] - sentence.coveredBefore[excluded.lowerBound - from] > 0 {
                 // A name overlaps the amount itself (a price named with a number): the rare slow way.
                 let named = mentions(in: lowerBytes, from: from, to: to, excluding: excluded)
-                diagnostics.append(diagnose(amount, at: at, named: named, nearest: nearest(named, to: amount.start), exact: named.first { catalog.prices[$0.price].amount == amount.value }))
+                let diagnostic = diagnose(amount, at: at, named: named, nearest: nearest(named, to: amount.start), exact: named.first { catalog.prices[$0.price].amount == amount.value })
+                found.append(Finding(diagnostic: diagnostic, literal: amount.literal))
                 continue
             }
             let named = sentence.named
             let exact = sentence.firstWithAmount[amount.value].map { named[$0] }
             let near = nearestIndex(sentence, to: amount.start).map { named[$0] }
-            diagnostics.append(diagnose(amount, at: at, named: named, nearest: near, exact: exact))
+            found.append(Finding(diagnostic: diagnose(amount, at: at, named: named, nearest: near, exact: exact), literal: amount.literal))
         }
-        return diagnostics
+        return found
     }
 
     /// The one diagnostic for `amount`, given the items its sentence names.

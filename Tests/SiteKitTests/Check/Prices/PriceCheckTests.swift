@@ -129,4 +129,16 @@ import TestSupport
         let result = site.build()
         #expect(result.errors.map { "\($0.position): \($0.code)" } == ["theme/templates/page.mustache:1:36: price.unknown-amount"])
     }
+
+    /// A template's amount is reported where it is written as a whole (`450 dollars`), not where
+    /// a part of it first appears in the theme.
+    @Test func aTemplatePriceIsPlacedAtItsLiteral() throws {
+        var files = TestSite.minimalTheme
+        files["theme/templates/page.mustache"] = "{{<base}}{{$main}}<p data-n=\"450\">Sessions: 450 dollars.</p>{{{content}}}{{/main}}{{/base}}\n"
+        files["content/pricing.md"] = Self.pricing
+        let site = try TestSite(files)
+        defer { site.remove() }
+        let result = site.build()
+        #expect(result.errors.map { "\($0.position): \($0.code)" } == ["theme/templates/page.mustache:1:45: price.unknown-amount"])
+    }
 }
