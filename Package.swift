@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "SiteServer",
             dependencies: [
-                "SiteKit",
+                "SiteKit", "SiteMarkdown",
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
