@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "SiteServer",
             dependencies: [
-                "SiteKit",
+                "SiteKit", "SiteMarkdown",
                 .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["SiteKit", "SiteImages", "SiteLSP", "SiteMarkdown", "SiteServer", "TestSupport", "clinic-site"],
             exclude: ["Fixtures"]),
         .testTarget(name: "SiteServerTests", dependencies: ["SiteServer", "SiteKit", "TestSupport"]),
-        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit", "TestSupport"]),
+        .testTarget(name: "SiteLSPTests", dependencies: ["SiteLSP", "SiteKit", "SiteMarkdown", "TestSupport"]),
         // Tests that drive the executable (CLI.run) or test its code (`@testable import clinic_site`):
         // depending on it makes `swift build --build-tests` build the binary they run.
         .testTarget(name: "CLITests", dependencies: ["clinic-site", "SiteKit", "TestSupport"]),

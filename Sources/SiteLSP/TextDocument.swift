@@ -1,5 +1,6 @@
 import Foundation
 import SiteKit
+import SiteMarkdown
 
 /// An LSP position: 0-based line, and a column counted in UTF-16 code units (as the protocol
 /// requires unless a client negotiates otherwise).
@@ -40,42 +41,27 @@ public struct LSPRange: Sendable, Hashable {
 }
 
 /// Lines of a text, for turning the build's positions (1-based line, 1-based column counted in
-/// UTF-8 bytes, see `SourcePosition`) into LSP positions and back.
+/// UTF-8 bytes, see `SourcePosition`) into LSP positions and back: the lines are the build's
+/// `LineLocator`'s, the UTF-16 columns LSP counts are made here.
 ///
 /// A line ends at LF, CRLF or a lone CR, as LSP says and as `SourceText.decode` normalizes, so
 /// line numbers agree whichever of the two texts (the editor's or the build's) is used.
 public struct LineTable: Sendable {
-    public let text: String
-    /// UTF-8 offset of each line's first byte.
-    private let starts: [Int]
+    public var text: String { locator.text }
+    private let locator: LineLocator
     private let bytes: [UInt8]
 
     public init(_ text: String) {
-        self.text = text
-        let bytes = Array(text.utf8)
-        var starts = [0]
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 10 {
-                starts.append(i + 1)
-            } else if bytes[i] == 13 {
-                if i + 1 < bytes.count, bytes[i + 1] == 10 { i += 1 }
-                starts.append(i + 1)
-            }
-            i += 1
-        }
-        self.starts = starts
-        self.bytes = bytes
+        locator = LineLocator(text, breaks: .anyBreak)
+        bytes = Array(text.utf8)
     }
 
-    public var lineCount: Int { starts.count }
+    public var lineCount: Int { locator.lineCount }
 
     /// The bytes of line `line` (0-based), without its line break.
     public func lineBytes(_ line: Int) -> ArraySlice<UInt8> {
-        guard line >= 0, line < starts.count else { return [] }
-        var end = line + 1 < starts.count ? starts[line + 1] : bytes.count
-        while end > starts[line], bytes[end - 1] == 10 || bytes[end - 1] == 13 { end -= 1 }
-        return bytes[starts[line]..<end]
+        guard let range = locator.range(ofLine: line + 1) else { return [] }
+        return bytes[range]
     }
 
     public func lineText(_ line: Int) -> String { String(decoding: lineBytes(line), as: UTF8.self) }
@@ -84,8 +70,8 @@ public struct LineTable: Sendable {
     /// past the end is clamped to the end; one inside a character moves to its start.
     public func position(line: Int, byteColumn: Int) -> LSPPosition {
         guard line >= 0 else { return LSPPosition(line: 0, character: 0) }
-        guard line < starts.count else {
-            let last = starts.count - 1
+        guard line < lineCount else {
+            let last = lineCount - 1
             return LSPPosition(line: last, character: utf16Length(lineBytes(last)))
         }
         let slice = lineBytes(line)
@@ -110,19 +96,14 @@ public struct LineTable: Sendable {
 
     /// The UTF-8 offset in the whole text of an LSP position (clamped into the text).
     public func offset(of position: LSPPosition) -> Int {
-        if position.line >= starts.count { return bytes.count }
-        return starts[position.line] + byteColumn(of: position)
+        guard let start = locator.start(ofLine: position.line + 1) else { return bytes.count }
+        return start + byteColumn(of: position)
     }
 
     /// The LSP position of a UTF-8 offset in the whole text.
     public func position(ofOffset offset: Int) -> LSPPosition {
-        var low = 0
-        var high = starts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
-        }
-        return position(line: low, byteColumn: offset - starts[low])
+        let line = locator.line(ofOffset: offset)
+        return position(line: line - 1, byteColumn: offset - locator.starts[line - 1])
     }
 
     /// The LSP range a build diagnostic's position names: from its column to the end of the
@@ -130,7 +111,7 @@ public struct LineTable: Sendable {
     /// one without line the start of the file.
     public func range(line: Int, column: Int) -> LSPRange {
         guard line > 0 else { return LSPRange(start: LSPPosition(line: 0, character: 0), end: LSPPosition(line: 0, character: 0)) }
-        let l = min(line - 1, starts.count - 1)
+        let l = min(line - 1, lineCount - 1)
         let slice = lineBytes(l)
         if column <= 0 {
             let first = slice.firstIndex { $0 != 32 && $0 != 9 }.map { $0 - slice.startIndex } ?? 0

@@ -1,5 +1,7 @@
-/// A 1-based line and column in a Markdown source. Columns count UTF-8 bytes, as cmark does.
-public struct LineColumn: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// A 1-based line and column in a text, without its file. Columns count UTF-8 bytes, as cmark
+/// does: the one line-and-column type (a Markdown node's start, a fix's range); `SourcePosition`
+/// adds the file for diagnostics, and `LineLocator` finds both from a byte offset.
+public struct LineColumn: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 

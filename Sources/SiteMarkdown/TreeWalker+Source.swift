@@ -87,10 +87,7 @@ extension TreeWalker {
     /// Where `part` (found in `text`, which starts at `start`) starts in the source.
     static func position(of part: String, in text: String, startingAt start: LineColumn) -> LineColumn {
         guard let range = text.range(of: part) else { return start }
-        let before = text.utf8[..<range.lowerBound]
-        guard let newline = before.lastIndex(of: 10) else { return LineColumn(line: start.line, column: start.column + before.count) }
-        let lines = before.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-        return LineColumn(line: start.line + lines, column: before.distance(from: newline, to: before.endIndex))
+        return LineLocator(text).position(ofOffset: text.utf8.distance(from: text.startIndex, to: range.lowerBound), from: start)
     }
 
     /// `html` without its `<!-- … -->` comments (an unclosed one runs to the end). By bytes:
@@ -132,11 +129,11 @@ extension TreeWalker {
         let text = literal(first)
         guard destination == text || destination == "mailto:" + text else { return reported }
         let needle = Array(("<" + text + ">").utf8)
-        let starts = sourceLineStarts()
+        let lines = lineLocator()
         let bytes = source.utf8
         func matches(line: Int, column: Int) -> Bool {
-            guard line >= 1, line <= starts.count else { return false }
-            let offset = starts[line - 1] + column - 1
+            guard let start = lines.start(ofLine: line) else { return false }
+            let offset = start + column - 1
             guard offset >= 0, offset + needle.count <= bytes.count else { return false }
             let from = bytes.index(bytes.startIndex, offsetBy: offset)
             return bytes[from...].starts(with: needle)
@@ -146,15 +143,13 @@ extension TreeWalker {
             return at
         }
         if matches(line: reported.line, column: reported.column) { return found(reported) }
-        guard reported.line >= 1, reported.line <= starts.count else { return reported }
-        let offset = starts[reported.line - 1] + reported.column - 1
+        guard let lineRange = lines.range(ofLine: reported.line) else { return reported }
+        let offset = lineRange.lowerBound + reported.column - 1
         if offset < bytes.count, bytes[bytes.index(bytes.startIndex, offsetBy: offset)] == UInt8(ascii: "[") { return reported }
         // The line is right, only the column is off: look the autolink up among the line's
         // `<…>` spans (made once per line, so many autolinks on one line stay linear).
         if angleSpans?.line != reported.line {
-            let start = starts[reported.line - 1]
-            let end = reported.line < starts.count ? starts[reported.line] : bytes.count
-            angleSpans = (reported.line, Self.angleSpans(in: bytes, from: start, to: end))
+            angleSpans = (reported.line, Self.angleSpans(in: bytes, from: lineRange.lowerBound, to: lineRange.upperBound))
         }
         let after = autolinkCursor.line == reported.line ? autolinkCursor.column : 0
         guard let columns = angleSpans?.spans[needle], let column = columns.first(where: { $0 >= after && $0 <= reported.column }) else {
@@ -163,7 +158,7 @@ extension TreeWalker {
         return found(LineColumn(line: reported.line, column: column))
     }
 
-    /// Every `<…>` in `bytes[from..<to]` (one line) without a space, `<` or `>` inside, with the
+    /// Every `<…>` in `bytes[from..<to]` (one line, without its LF) without a space, `<` or `>` inside, with the
     /// columns where it starts.
     static func angleSpans(in bytes: String.UTF8View, from: Int, to: Int) -> [[UInt8]: [Int]] {
         let line = Array(bytes[bytes.index(bytes.startIndex, offsetBy: from)..<bytes.index(bytes.startIndex, offsetBy: to)])
@@ -186,12 +181,11 @@ extension TreeWalker {
         return spans
     }
 
-    mutating func sourceLineStarts() -> [Int] {
-        if let lineStarts { return lineStarts }
-        var starts = [0]
-        for (offset, byte) in source.utf8.enumerated() where byte == 10 { starts.append(offset + 1) }
-        lineStarts = starts
-        return starts
+    mutating func lineLocator() -> LineLocator {
+        if let sourceLines { return sourceLines }
+        let lines = LineLocator(source)
+        sourceLines = lines
+        return lines
     }
 
     // MARK: Node helpers

@@ -43,9 +43,9 @@ struct TreeWalker {
     var visibleText: [UInt8] = []
     /// How far angle autolinks have been found in the block being collected.
     var autolinkCursor: (line: Int, column: Int) = (0, 0)
-    /// UTF-8 offsets of the source's lines, made the first time an autolink needs them, and the
-    /// `<…>` spans of the last line an autolink was looked up on.
-    var lineStarts: [Int]?
+    /// The source's lines, found the first time an autolink needs them, and the `<…>` spans of
+    /// the last line an autolink was looked up on.
+    var sourceLines: LineLocator?
     var angleSpans: (line: Int, spans: [[UInt8]: [Int]])?
 
     /// A link's text is used for the missing-alt check and messages: its start is enough, and

@@ -1,5 +1,6 @@
 import Foundation
 import SiteKit
+import SiteMarkdown
 
 /// A file of one build, as the server keeps it in memory.
 enum ServedFile: Sendable, Equatable {
@@ -95,12 +96,7 @@ struct SiteSnapshot: Sendable {
     /// The line a diagnostic points at, when known.
     func sourceLine(_ position: SourcePosition) -> String? {
         guard position.line > 0, let text = sources[position.file] else { return nil }
-        var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            if number == position.line { return String(line) }
-        }
-        return nil
+        return LineLocator(text).line(position.line).map(String.init)
     }
 }
 

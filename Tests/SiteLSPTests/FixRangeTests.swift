@@ -1,5 +1,6 @@
 import Foundation
 import SiteKit
+import SiteMarkdown
 import Testing
 
 @testable import SiteLSP
@@ -22,7 +23,7 @@ struct FixRangeTests {
 
     @Test func aFixOverLines() {
         let lines = LineTable("ab\nçd\n")
-        let fix = Fix(start: LineColumnPosition(line: 1, column: 2), end: LineColumnPosition(line: 2, column: 3), original: "b\nç", replacement: "x", title: "t")
+        let fix = Fix(start: LineColumn(line: 1, column: 2), end: LineColumn(line: 2, column: 3), original: "b\nç", replacement: "x", title: "t")
         let range = lines.range(of: fix)
         #expect(range == LSPRange(start: LSPPosition(line: 0, character: 1), end: LSPPosition(line: 1, character: 1)))
         #expect(String(decoding: lines.bytes(in: range), as: UTF8.self) == "b\nç")

@@ -178,9 +178,10 @@ public struct PageAssembler: Sendable {
         }
         guard !rawIDs.isEmpty else { return diagnostics }
         let source = Array(rendered.page.body.utf8)
+        let lines = LineLocator(rendered.page.body)
         var searchFrom: [String: Int] = [:]
         for id in rawIDs {
-            let found = Self.rawIDPosition(id, in: source, from: searchFrom[id] ?? 0)
+            let found = Self.rawIDPosition(id, in: source, lines: lines, from: searchFrom[id] ?? 0)
             searchFrom[id] = found.map { $0.offset + 1 } ?? source.count
             let at = found.map { SourcePosition(file: file, line: $0.line, column: $0.column) } ?? SourcePosition(file: file, line: 1, column: 1)
             if first[id] != nil {
@@ -193,8 +194,9 @@ public struct PageAssembler: Sendable {
     }
 
     /// Where the tag that writes `id="ID"` (or `'ID'`, unquoted, or `name=` of an anchor) starts,
-    /// at or after byte `from` of `source`: the byte offset of its `<`, line and column.
-    static func rawIDPosition(_ id: String, in source: [UInt8], from: Int) -> (offset: Int, line: Int, column: Int)? {
+    /// at or after byte `from` of `source` (whose lines are `lines`): the byte offset of its `<`,
+    /// line and column.
+    static func rawIDPosition(_ id: String, in source: [UInt8], lines: LineLocator, from: Int) -> (offset: Int, line: Int, column: Int)? {
         let needles = ["id=\"\(id)\"", "id='\(id)'", "id=\(id)", "name=\"\(id)\""].map { Array($0.utf8) }
         var best: Int?
         for needle in needles where needle.count <= source.count {
@@ -210,9 +212,8 @@ public struct PageAssembler: Sendable {
         guard let hit = best else { return nil }
         var tag = hit
         while tag > 0, source[tag] != UInt8(ascii: "<") { tag -= 1 }
-        let line = source[..<tag].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
-        let lineStart = source[..<tag].lastIndex(of: 10).map { $0 + 1 } ?? 0
-        return (hit, line, tag - lineStart + 1)
+        let at = lines.position(ofOffset: tag)
+        return (hit, at.line, at.column)
     }
 
     /// Reads the template's output around the body. The part after the body (help block, footer)

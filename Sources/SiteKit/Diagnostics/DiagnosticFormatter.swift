@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// The report formats: `--format` prints one, `--report FORMAT=PATH` writes any to a file.
 public enum DiagnosticFormat: String, Sendable, CaseIterable {
@@ -59,11 +60,11 @@ public struct DiagnosticFormatter: Sendable {
                 let part = Array(diagnostics[start..<min(start + batch, diagnostics.count)])
                 let per = (part.count + slices - 1) / slices
                 let texts: [String] = Array(0..<slices).parallelMap { k in
-                    var lines: [String: SourceLines?] = [:]
+                    var lines: [String: LineLocator?] = [:]
                     var out = ""
                     for d in part[min(k * per, part.count)..<min((k + 1) * per, part.count)] {
                         if lines.index(forKey: d.position.file) == nil, d.position.line > 0 {
-                            lines[d.position.file] = .some(sourceText(d.position.file).map(SourceLines.init))
+                            lines[d.position.file] = .some(sourceText(d.position.file).map { LineLocator($0) })
                         }
                         human(d, lines: lines[d.position.file] ?? nil, into: &out)
                     }
@@ -89,46 +90,12 @@ public struct DiagnosticFormatter: Sendable {
         }
     }
 
-    /// The lines of a source text, found by their LF bytes (a split by Characters walked every
-    /// grapheme of every file with a diagnostic: most of the report's time); a line is made into
-    /// a Substring only when a diagnostic shows it.
-    struct SourceLines {
-        let text: String
-        /// UTF-8 offsets where each line starts.
-        let starts: [Int]
-
-        init(_ text: String) {
-            var text = text
-            var starts = [0]
-            text.withUTF8 { b in
-                guard let base = b.baseAddress else { return }
-                var i = 0
-                while i < b.count, let nl = memchr(base + i, 10, b.count - i) {
-                    i = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
-                    starts.append(i)
-                }
-            }
-            self.text = text
-            self.starts = starts
-        }
-
-        var count: Int { starts.count }
-
-        /// Line `index` (0-based) without its LF.
-        subscript(index: Int) -> Substring {
-            let utf8 = text.utf8
-            let from = utf8.index(utf8.startIndex, offsetBy: starts[index])
-            let end = index + 1 < starts.count ? starts[index + 1] - 1 : utf8.count
-            return Substring(utf8[from..<utf8.index(utf8.startIndex, offsetBy: end)])
-        }
-    }
-
     /// Source lines longer than this many characters are shown clipped around the caret.
     static let maxExcerpt = 160
 
     /// Appends one diagnostic's report to `out` (appended piece by piece: building each line
     /// as its own string was most of the report's allocations).
-    func human(_ d: Diagnostic, lines: SourceLines?, into out: inout String) {
+    func human(_ d: Diagnostic, lines: LineLocator?, into out: inout String) {
         out += d.position.file
         if d.position.line > 0 {
             out += ":"
@@ -146,8 +113,8 @@ public struct DiagnosticFormatter: Sendable {
         out += d.code
         out += "]\n"
         if d.position.line > 0, let lines {
-            if d.position.line <= lines.count {
-                let (line, caret) = Self.excerpt(lines[d.position.line - 1], column: d.position.column)
+            if let shown = lines.line(d.position.line) {
+                let (line, caret) = Self.excerpt(shown, column: d.position.column)
                 let number = String(d.position.line)
                 out += " "
                 out += number

@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// SVGs are published as they are; one that holds a script is an error, since it runs when the
 /// file is opened on its own (`<script>`, `on…=` event attributes, `javascript:` URLs,
@@ -8,12 +9,10 @@ enum SVGCheck {
         guard let data = FileManager.default.contents(atPath: file.source.path) else { return [] }
         let text = String(decoding: data, as: UTF8.self)
         guard let (offset, what) = firstScript(in: Array(text.utf8)) else { return [] }
-        let before = text.utf8.prefix(offset)
-        let line = before.reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
-        let column = offset - (before.lastIndex(of: 10).map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        let at = LineLocator(text).position(ofOffset: offset)
         return [
             .error(
-                "image.svg-script", at: SourcePosition(file: file.displayPath, line: line, column: column),
+                "image.svg-script", at: SourcePosition(file: file.displayPath, line: at.line, column: at.column),
                 "this SVG holds a script (\(what)), which would run in the visitor's browser when the file is opened",
                 suggestion: "remove it, or export the drawing again as a plain SVG (e.g. Inkscape's 'Optimized SVG')")
         ]

@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 import Yams
 
 /// A YAML value from front matter or a data file, with the source position of every node, so
@@ -285,8 +286,9 @@ public enum YAMLReader {
     /// A flow mapping (`{a: 1, a: 2}`) is searched on the mark's own line.
     static func duplicateKeyPosition(_ key: String?, after mark: Mark, text: String, file: String, firstLine: Int) -> SourcePosition? {
         guard let key, mark.line >= 1, mark.column >= 1 else { return nil }
-        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Array($0) }
-        guard mark.line <= lines.count else { return nil }
+        let locator = LineLocator(text)
+        guard mark.line <= locator.lineCount else { return nil }
+        let lines = (1...locator.lineCount).map { Array(locator.line($0)!.utf8) }
         let spellings = [key, "\"" + key + "\"", "'" + key + "'"].map { Array($0.utf8) }
         /// The length of the key written at `start` of `line`, followed by optional spaces and ':'.
         func keyLength(_ line: [UInt8], at start: Int) -> Int? {

@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 import Mustache
 
 /// The checks `Theme.load` runs on the templates before any page is rendered: syntax errors at
@@ -215,9 +216,7 @@ extension Theme {
     /// The position (column in UTF-8 bytes) of the character at `line`, `characterColumn` (as
     /// swift-mustache counts: Characters), clamped to the file.
     static func bytePosition(line: Int, characterColumn: Int, in file: SourceFile) -> SourcePosition {
-        let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard line >= 1, line <= lines.count else { return SourcePosition(file: file.displayPath, line: line, column: characterColumn) }
-        let text = lines[line - 1]
+        guard let text = LineLocator(file.text).line(line) else { return SourcePosition(file: file.displayPath, line: line, column: characterColumn) }
         let column = text.prefix(max(0, characterColumn - 1)).utf8.count + 1
         return SourcePosition(file: file.displayPath, line: line, column: column)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// One page as the content rules see it: its front matter, its type under the schema, and
 /// helpers to name positions in its source file.
@@ -12,6 +13,8 @@ struct RulePage {
     /// it for no rule: without wording rules, only a crisis mention asks for it).
     private let prose: Lazy<PageText>
     var text: PageText { prose.value }
+    /// The lines of the page's file, found on first use (for the rules that read a value's line).
+    private let lines: Lazy<LineLocator>
 
     init(assembled: AssembledPage, typeName: String, origin: SchemaSet.Origin, type: SchemaSet.Resolved) {
         self.assembled = assembled
@@ -19,6 +22,7 @@ struct RulePage {
         self.origin = origin
         self.type = type
         self.prose = Lazy { PageText(assembled) }
+        self.lines = Lazy { LineLocator(assembled.page.source.text) }
     }
 
     var page: Page { assembled.page }
@@ -30,19 +34,7 @@ struct RulePage {
     var start: SourcePosition { SourcePosition(file: file, line: 1, column: 1) }
 
     /// The source line `number` (1-based) of the page's file.
-    func line(_ number: Int) -> Substring? {
-        guard number >= 1 else { return nil }
-        var current = 1
-        var lineStart = page.source.text.startIndex
-        let text = page.source.text
-        while current < number {
-            guard let newline = text[lineStart...].firstIndex(of: "\n") else { return nil }
-            lineStart = text.index(after: newline)
-            current += 1
-        }
-        let end = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-        return text[lineStart..<end]
-    }
+    func line(_ number: Int) -> Substring? { lines.value.line(number) }
 
     /// The value of a front-matter entry as written in the file (for "put it in quotes").
     func rawValue(of entry: YAMLValue.Entry) -> String? {

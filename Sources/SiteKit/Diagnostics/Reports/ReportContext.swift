@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// What the reports for CI need besides the diagnostics: the files checked (JUnit's test cases),
 /// where the repository is browsed (links in the step summary), and the source lines (SARIF
@@ -49,7 +50,7 @@ public struct ReportContext: Sendable {
 /// The source lines that reports quote: read once per file, on demand.
 final class ReportLines {
     let sourceText: (String) -> String?
-    private var files: [String: DiagnosticFormatter.SourceLines?] = [:]
+    private var files: [String: LineLocator?] = [:]
 
     init(_ sourceText: @escaping (String) -> String?) { self.sourceText = sourceText }
 
@@ -57,10 +58,9 @@ final class ReportLines {
     func line(at position: SourcePosition) -> Substring? {
         guard position.line > 0 else { return nil }
         if files.index(forKey: position.file) == nil {
-            files[position.file] = .some(sourceText(position.file).map(DiagnosticFormatter.SourceLines.init))
+            files[position.file] = .some(sourceText(position.file).map { LineLocator($0) })
         }
-        guard let lines = files[position.file] ?? nil, position.line <= lines.count else { return nil }
-        let line = lines[position.line - 1]
+        guard let lines = files[position.file] ?? nil, let line = lines.line(position.line) else { return nil }
         return line.last == "\r" ? line.dropLast() : line
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SiteMarkdown
 
 /// SARIF 2.1.0 for code scanning (GitHub's, and any SARIF viewer): one run, one rule per code of
 /// `DiagnosticRules`, one result per diagnostic, with its fix where the check knows it exactly.
@@ -77,7 +78,7 @@ struct SARIFReport {
     /// The diagnostic's region, with its end where a fix starting at it tells the problem's extent.
     func region(_ d: Diagnostic) -> Region? {
         guard var region = region(d.position) else { return nil }
-        if let fix = d.fix, fix.start == LineColumnPosition(line: d.position.line, column: d.position.column) {
+        if let fix = d.fix, fix.start == LineColumn(line: d.position.line, column: d.position.column) {
             let end = SourcePosition(file: d.position.file, line: fix.end.line, column: fix.end.column)
             region.endLine = end.line
             region.endColumn = lines.utf16Column(end)

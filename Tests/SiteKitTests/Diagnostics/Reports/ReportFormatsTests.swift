@@ -106,7 +106,7 @@ import TestSupport
         let mismatch = try #require(result.diagnostics.first { $0.code == "price.mismatch" })
         let fix = try #require(mismatch.fix)
         #expect(fix.replacement == "{{price treatment-session}}" && fix.original == "$450")
-        #expect(fix.start == LineColumnPosition(line: 9, column: 24) && fix.end == LineColumnPosition(line: 9, column: 28))
+        #expect(fix.start == LineColumn(line: 9, column: 24) && fix.end == LineColumn(line: 9, column: 28))
         let source = try #require(site.read("content/pricing.md"))
         #expect(fix.applied(to: source)?.contains("A treatment session is {{price treatment-session}} today.") == true)
         let literals = result.diagnostics.filter { $0.code == "price.literal" }
@@ -114,7 +114,7 @@ import TestSupport
         // After the escape, the source does not hold "$500" where the text has it: no fix.
         #expect(literals.first { $0.position.line == 11 }?.fix == nil)
         let plain = try #require(literals.first { $0.position.line == 13 }?.fix)
-        #expect(plain.original == "$500" && plain.start == LineColumnPosition(line: 13, column: 5))
+        #expect(plain.original == "$500" && plain.start == LineColumn(line: 13, column: 5))
         #expect(plain.applied(to: source)?.contains("And {{price treatment-session}} plain.") == true)
         // Link fixes: the anchor after '#', the whole URL for a URL.
         let index = try #require(site.read("content/index.md"))
