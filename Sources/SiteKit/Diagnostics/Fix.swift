@@ -39,21 +39,6 @@ public struct Fix: Sendable, Hashable, Codable {
         let bytes = Array(text.utf8)
         return String(decoding: bytes[..<range.lowerBound] + Array(replacement.utf8) + bytes[range.upperBound...], as: UTF8.self)
     }
-
-    /// A file's lines as the link check reads them to make its fixes (the bytes of a link's line).
-    public struct LineStarts: Sendable {
-        let lines: LineLocator
-
-        public init(_ text: String) { lines = LineLocator(text) }
-
-        /// The bytes of line `n` (1-based), without its LF.
-        public func line(_ n: Int) -> ArraySlice<UInt8>? {
-            lines.line(n).map { ArraySlice($0.utf8) }
-        }
-
-        /// The byte range of `fix`, when it holds the fix's `original` text.
-        public func range(_ fix: Fix) -> Range<Int>? { lines.range(of: fix) }
-    }
 }
 
 extension LineLocator {

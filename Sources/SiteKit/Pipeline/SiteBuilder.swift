@@ -39,13 +39,18 @@ public struct SiteBuilder: Sendable {
             self.today = today
         }
 
-        /// The current date as YYYY-MM-DD (UTC).
+        /// The current date as YYYY-MM-DD (UTC). From the C library's calendar, not
+        /// `DateFormatter`: that loads ICU's locale and time-zone data (about 5 MB resident) on
+        /// every run, even one given `--today`, whose default this is.
         public static func currentDate() -> String {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.dateFormat = "yyyy-MM-dd"
-            return formatter.string(from: Date())
+            var now = time(nil)
+            var parts = tm()
+            gmtime_r(&now, &parts)
+            func padded(_ n: Int32, _ width: Int) -> String {
+                let digits = String(n)
+                return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            }
+            return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
         }
     }
 

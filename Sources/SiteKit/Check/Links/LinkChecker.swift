@@ -126,7 +126,7 @@ public struct LinkChecker: Sendable {
         var diagnostics: [Diagnostic] = []
         let file = page.page.source.displayPath
         // The page's lines, found once, for the fixes of its links.
-        var lines: Fix.LineStarts?
+        var lines: LineLocator?
         for (link, resolved) in zip(page.rendered.body.links, links.body) {
             let at = SourcePosition(file: file, line: link.position.line, column: link.position.column)
             // `![""](photo.jpg)` says the image is decorative: published with alt="".
@@ -145,7 +145,7 @@ public struct LinkChecker: Sendable {
             }
             var fix: Fix?
             if problem.replacement != nil {
-                if lines == nil { lines = Fix.LineStarts(page.page.source.text) }
+                if lines == nil { lines = LineLocator(page.page.source.text) }
                 fix = Self.fix(link, problem, at: at, lines: lines!)
             }
             diagnostics.append(Diagnostic(problem.severity, problem.code, at: at, message, suggestion: problem.suggestion, fix: fix))
@@ -196,7 +196,7 @@ public struct LinkChecker: Sendable {
     /// destination is written inline on the link's line (`[text](dest)`, `![alt](dest)`): only
     /// the part after `#` for a missing anchor, the whole destination otherwise (only where it
     /// was written as the URL it is, not as a source path the site rewrote).
-    static func fix(_ link: MarkdownLink, _ problem: Problem, at: SourcePosition, lines: Fix.LineStarts) -> Fix? {
+    static func fix(_ link: MarkdownLink, _ problem: Problem, at: SourcePosition, lines: LineLocator) -> Fix? {
         guard let replacement = problem.replacement, link.kind != .autolink, at.line > 0, at.column > 0, !link.destination.isEmpty else { return nil }
         var original = link.destination
         let new = replacement
@@ -208,7 +208,8 @@ public struct LinkChecker: Sendable {
             guard link.destination == link.renderedDestination else { return nil }
         }
         // Find `](destination` on the link's line, after the link starts.
-        guard let bytes = lines.line(at.line) else { return nil }
+        guard let line = lines.line(at.line) else { return nil }
+        let bytes = ArraySlice(line.utf8)
         let needle = Array("](\(link.destination)".utf8)
         var i = bytes.startIndex + max(0, at.column - 1)
         while i + needle.count <= bytes.endIndex {
@@ -294,9 +295,10 @@ public struct LinkChecker: Sendable {
 
     static func find(_ literal: String, in file: SourceFile) -> SourcePosition? {
         guard !literal.isEmpty, file.text.contains(literal) else { return nil }
-        for (index, line) in file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let range = line.range(of: literal) {
-                return SourcePosition(file: file.displayPath, line: index + 1, column: line.utf8.distance(from: line.startIndex, to: range.lowerBound) + 1)
+        let lines = LineLocator(file.text)
+        for n in 1...lines.lineCount {
+            if let line = lines.line(n), let range = line.range(of: literal) {
+                return SourcePosition(file: file.displayPath, line: n, column: line.utf8.distance(from: line.startIndex, to: range.lowerBound) + 1)
             }
         }
         return nil
