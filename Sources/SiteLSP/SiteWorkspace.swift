@@ -295,7 +295,6 @@ public struct SiteModel: Sendable {
         for c in html {
             if c == "<" { inTag = true } else if c == ">" { inTag = false } else if !inTag { out.append(c) }
         }
-        return out.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"")
-            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        return Escape.unescapeHTML(out)
     }
 }

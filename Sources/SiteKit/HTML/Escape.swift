@@ -86,6 +86,33 @@ public enum Escape {
         } ?? json
     }
 
+    /// The character references `html` writes (and cmark's `&#x27;`) read back, in one pass, so
+    /// `&amp;lt;` is `&lt;`, never `<`. Any other reference is left as written. For attribute
+    /// values and text the build itself wrote (an image's `src`, a heading's HTML).
+    public static func unescapeHTML(_ text: String) -> String {
+        guard text.utf8.contains(38) else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        scan: while i < bytes.count {
+            if bytes[i] == 38 {
+                for (reference, byte) in references where bytes.count - i >= reference.count && bytes[i..<(i + reference.count)].elementsEqual(reference) {
+                    out.append(byte)
+                    i += reference.count
+                    continue scan
+                }
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let references: [([UInt8], UInt8)] = [
+        (amp, 38), (lt, 60), (gt, 62), (quot, 34), (apos, 39), (Array("&#x27;".utf8), 39),
+    ]
+
     @inline(__always) static func needsHTMLEscape(_ b: UInt8) -> Bool {
         b == 38 || b == 60 || b == 62 || b == 34 || b == 39
     }

@@ -37,7 +37,7 @@ enum PictureMarkup {
             let eager = !inContent || !seenContentImage
             if inContent { seenContentImage = true }
             defer { i = tag.end }
-            guard pictureDepth == 0, tag.value("srcset") == nil, let src = tag.value("src").map(unescape),
+            guard pictureDepth == 0, tag.value("srcset") == nil, let src = tag.value("src").map(Escape.unescapeHTML),
                 case .local(let path, _) = LinkResolver.resolve(src, from: pageURL), let image = images.image(atURLPath: path)
             else { continue }
             out += bytes[copied..<i]
@@ -80,11 +80,6 @@ enum PictureMarkup {
         if lazy { html += " loading=\"lazy\" decoding=\"async\"" }
         html += tag.selfClosing ? " /></picture>" : "></picture>"
         return html
-    }
-
-    static func unescape(_ s: String) -> String {
-        guard s.contains("&") else { return s }
-        return s.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
     }
 
     /// An HTML start tag's attributes as written.
