@@ -2,8 +2,8 @@
 
    Why: linked, libvips and its dependencies (libaom, x265, librsvg, poppler, OpenEXR,
    ImageMagick, GLib…, about a hundred libraries) are mapped by the dynamic loader into every run
-   of clinic-site, including `check` and a build of a site without a photo: about 25 MB of
-   resident memory at peak. Loaded here on the first image, a run without images never maps them.
+   of clinic-site, including `check` and a build of a site without a photo: about 13 MB of
+   resident memory. Loaded here on the first image, a run without images never maps them.
 
    The functions called and the constants passed are declared below from libvips 8.14's and
    GLib 2.74's headers, not included: those need pkg-config's include folders, and SwiftPM's

@@ -242,7 +242,7 @@ public final class ImageProcessor: @unchecked Sendable {
         case .unavailable(let reason):
             return ImageProblem(
                 code: "image.invalid", message: "'\(name)' cannot be processed: \(reason)",
-                suggestion: "install libvips, which clinic-site loads for images: apt-get install libvips42 (libvips-dev to build clinic-site; scripts/install-deps.sh installs it)")
+                suggestion: "install libvips, which clinic-site loads for images: apt-get install libvips42 (scripts/install-deps.sh installs libvips-dev, which brings it)")
         }
     }
 
