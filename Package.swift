@@ -26,16 +26,14 @@ let package = Package(
             providers: [.apt(["libgumbo-dev"])]
         ),
         .systemLibrary(
-            name: "CVips",
-            pkgConfig: "vips",
-            providers: [.apt(["libvips-dev"])]
-        ),
-        .systemLibrary(
             name: "CHyphen",
             providers: [.apt(["libhyphen-dev", "hyphen-en-us"])]
         ),
         .systemLibrary(name: "CSystemSupport"),
         .target(name: "CArena"),
+        // libvips (Debian's libvips42), loaded with dlopen on the first image rather than linked,
+        // so that a run without images does not map it and its hundred libraries (vips.c).
+        .target(name: "CVips"),
         .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM", "CArena"]),
         // The one module that touches libvips's C API.
         .target(name: "SiteImages", dependencies: ["CVips"]),

@@ -41,6 +41,8 @@ public enum ImageError: Error, Sendable, Equatable {
     case tooManyPixels(width: Int, height: Int)
     /// A format this site does not publish (TIFF, HEIC…), named by libvips's loader.
     case unsupportedFormat(String)
+    /// libvips cannot be loaded or started on this machine (libvips42 is not installed): why.
+    case unavailable(String)
 }
 
 /// One published file of an image.
@@ -73,24 +75,23 @@ public struct ImageInspection: Sendable {
     public var orientation: Int?
 }
 
-/// The only place that calls libvips (through `CVips`). libvips is initialised once, on first
-/// use; each operation runs on one libvips thread, so that many images are worked on at once by
-/// the build's own threads (and results do not depend on libvips's thread count).
+/// The only place that calls libvips (through `CVips`). libvips is loaded (dlopen) and
+/// initialised once, on first use; each operation runs on one libvips thread, so that many images
+/// are worked on at once by the build's own threads (and results do not depend on libvips's
+/// thread count).
 public enum Vips {
-    private static let started: Bool = {
-        guard cs_vips_init() == 0 else { return false }
-        vips_concurrency_set(1)
-        // Only libvips's own, fuzzed loaders: not ImageMagick's or others a .png could reach.
-        vips_block_untrusted_set(1)
-        // libvips's operation cache would keep decoded photos alive between builds in `serve`.
-        vips_cache_set_max(0)
-        return true
-    }()
+    private static let started: Bool = cs_vips_init() == 0
 
-    /// The libvips version, e.g. `8.14.1` (part of the image cache's key).
+    /// Why libvips cannot be used on this machine (not installed, a libvips of another ABI), or
+    /// nil when it can. The first call loads it.
+    public static var unavailable: String? {
+        started ? nil : cs_vips_init_error().map { String(cString: $0) } ?? "libvips could not be started"
+    }
+
+    /// The libvips version, e.g. `8.14.1` (part of the image cache's key); empty without libvips.
     public static var version: String {
-        _ = started
-        return String(cString: vips_version_string())
+        guard started else { return "" }
+        return String(cString: cs_vips_version_string())
     }
 
     /// Whether the installed libvips can write `format` (GIF needs cgif, AVIF an AV1 encoder in
@@ -100,25 +101,25 @@ public enum Vips {
     private static let writable: [RasterFormat: Bool] = {
         guard started else { return [:] }
         var result: [RasterFormat: Bool] = [:]
-        var image: UnsafeMutablePointer<VipsImage>?
+        var image: OpaquePointer?
         guard cs_black(&image, 16, 16, 3) == 0, let image else { return [:] }
         defer { cs_unref(image) }
         for format in RasterFormat.allCases {
             result[format] = (try? encode(image, as: format, quality: 50)) != nil
         }
-        vips_error_clear()
+        cs_vips_error_clear()
         return result
     }()
 
     private static func lastError() -> String {
-        let message = String(cString: vips_error_buffer()).trimmingCharacters(in: .whitespacesAndNewlines)
-        vips_error_clear()
+        let message = String(cString: cs_vips_error_buffer()).trimmingCharacters(in: .whitespacesAndNewlines)
+        cs_vips_error_clear()
         return message.isEmpty ? "libvips could not read it" : message
     }
 
     /// Reads the header only: size and format, without decoding pixels.
-    static func open(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> UnsafeMutablePointer<VipsImage> {
-        guard started else { throw .unreadable("libvips could not be started") }
+    static func open(_ bytes: UnsafeRawBufferPointer) throws(ImageError) -> OpaquePointer {
+        if let reason = unavailable { throw .unavailable(reason) }
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw .unreadable("the file is empty") }
         guard let image = cs_load_buffer(base, bytes.count) else { throw .unreadable(lastError()) }
         return image
@@ -134,8 +135,8 @@ public enum Vips {
     ) throws(ImageError) -> ProcessedImage {
         let image = try open(bytes)
         defer { cs_unref(image) }
-        let width = Int(vips_image_get_width(image))
-        let height = Int(vips_image_get_height(image))
+        let width = Int(cs_image_get_width(image))
+        let height = Int(cs_image_get_height(image))
         if width * height > maxPixels { throw .tooManyPixels(width: width, height: height) }
         let loader = cs_loader(image).map { String(cString: $0) } ?? "unknown"
         guard let format = RasterFormat(loader: loader), format != .avif else {
@@ -143,7 +144,7 @@ public enum Vips {
         }
         // Orientations 5 to 8 turn the image a quarter: it is shown `height` wide.
         var orientation: Int32 = 1
-        if cs_has_field(image, "orientation") != 0 { _ = vips_image_get_int(image, "orientation", &orientation) }
+        if cs_has_field(image, "orientation") != 0 { _ = cs_image_get_int(image, "orientation", &orientation) }
         let shownWidth = (5...8).contains(orientation) ? height : width
         // A JPEG is decoded at 1/2, 1/4 or 1/8 when that is still as wide as the widest variant
         // (shrink-on-load: a 4032-pixel phone photo is decoded at 2016 for 1440).
@@ -155,23 +156,23 @@ public enum Vips {
             source = shrunk
         }
         defer { if source != image { cs_unref(source) } }
-        var rotated: UnsafeMutablePointer<VipsImage>?
+        var rotated: OpaquePointer?
         guard cs_autorot(source, &rotated) == 0, let rotated else { throw .unreadable(lastError()) }
         defer { cs_unref(rotated) }
         // Decoded once here (a truncated or damaged file fails now), then resized from memory.
-        guard let decoded = vips_image_copy_memory(rotated) else { throw .unreadable(lastError()) }
+        guard let decoded = cs_image_copy_memory(rotated) else { throw .unreadable(lastError()) }
         defer { cs_unref(decoded) }
         // The source's own size, shown upright (the decoded one may be shrunk).
         let oriented = shownWidth == width ? (width, height) : (height, width)
         var variants: [EncodedImage] = []
         for target in plan(widths, imageWidth: oriented.0) {
-            var resized: UnsafeMutablePointer<VipsImage>?
+            var resized: OpaquePointer?
             guard cs_thumbnail(decoded, &resized, Int32(target)) == 0, let resized else { throw .unreadable(lastError()) }
             defer { cs_unref(resized) }
-            var bare: UnsafeMutablePointer<VipsImage>?
+            var bare: OpaquePointer?
             guard cs_without_metadata(resized, &bare) == 0, let bare else { throw .unreadable(lastError()) }
             defer { cs_unref(bare) }
-            let size = (Int(vips_image_get_width(resized)), Int(vips_image_get_height(resized)))
+            let size = (Int(cs_image_get_width(resized)), Int(cs_image_get_height(resized)))
             for output in formats(format) {
                 let encoded = try encode(bare, as: output, quality: quality)
                 variants.append(EncodedImage(width: size.0, height: size.1, format: output, bytes: encoded))
@@ -186,7 +187,7 @@ public enum Vips {
         return widths.filter { $0 < widest }.sorted() + [widest]
     }
 
-    private static func encode(_ image: UnsafeMutablePointer<VipsImage>, as format: RasterFormat, quality: Int) throws(ImageError) -> [UInt8] {
+    private static func encode(_ image: OpaquePointer, as format: RasterFormat, quality: Int) throws(ImageError) -> [UInt8] {
         var pointer: UnsafeMutableRawPointer?
         var length = 0
         let q = Int32(quality)
@@ -199,7 +200,7 @@ public enum Vips {
         case .avif: status = cs_has_operation("heifsave_buffer") != 0 ? cs_avifsave(image, &pointer, &length, q) : -1
         }
         guard status == 0, let pointer else { throw .unreadable(lastError()) }
-        defer { g_free(pointer) }
+        defer { cs_g_free(pointer) }
         let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: length))
         return format == .webp ? WebPContainer.withoutMetadata(bytes) : bytes
     }
@@ -209,24 +210,23 @@ public enum Vips {
         let image = try open(bytes)
         defer { cs_unref(image) }
         var orientation: Int32 = 0
-        let hasOrientation = cs_has_field(image, "orientation") != 0 && vips_image_get_int(image, "orientation", &orientation) == 0
+        let hasOrientation = cs_has_field(image, "orientation") != 0 && cs_image_get_int(image, "orientation", &orientation) == 0
         return ImageInspection(
-            width: Int(vips_image_get_width(image)), height: Int(vips_image_get_height(image)),
+            width: Int(cs_image_get_width(image)), height: Int(cs_image_get_height(image)),
             format: cs_loader(image).flatMap { RasterFormat(loader: String(cString: $0)) },
-            bands: Int(vips_image_get_bands(image)),
-            isSRGB: vips_image_get_interpretation(image) == VIPS_INTERPRETATION_sRGB,
+            bands: Int(cs_image_get_bands(image)),
+            isSRGB: cs_image_is_srgb(image) != 0,
             hasEXIF: cs_has_field(image, "exif-data") != 0, hasXMP: cs_has_field(image, "xmp-data") != 0,
             hasICC: cs_has_field(image, "icc-profile-data") != 0, orientation: hasOrientation ? Int(orientation) : nil)
     }
 
-    /// SHA-256 of `bytes` as hex (GLib's, which libvips links): the image cache's key.
+    /// SHA-256 of `bytes` as hex (GLib's, which libvips loads): the image cache's key. Empty
+    /// without libvips.
     public static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
-        guard let checksum = g_checksum_new(G_CHECKSUM_SHA256) else { return "" }
-        defer { g_checksum_free(checksum) }
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            g_checksum_update(checksum, base.assumingMemoryBound(to: guchar.self), bytes.count)
-        }
-        return String(cString: g_checksum_get_string(checksum))
+        guard started else { return "" }
+        var hex = [CChar](repeating: 0, count: 65)
+        guard cs_sha256(bytes.baseAddress, bytes.count, &hex) == 0 else { return "" }
+        return String(decoding: hex.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

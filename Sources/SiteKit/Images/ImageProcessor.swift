@@ -159,6 +159,8 @@ public final class ImageProcessor: @unchecked Sendable {
                         "shrink it, e.g. with libvips (apt-get install libvips-tools): vipsthumbnail '\(file.displayPath)' --size \(widest * 2) -o '%s-small.jpg[Q=85,strip]' and use the new file, or export it smaller from the photo app"
                 ))
         }
+        // Without libvips nothing can be hashed or processed (libvips is loaded on the first image).
+        if let reason = Vips.unavailable { return .refused(Self.problem(.unavailable(reason), name: name, settings: settings)) }
         let unreadable = Outcome.refused(ImageProblem(code: "image.invalid", message: "'\(name)' cannot be read", suggestion: "check the file's permissions"))
         // Read only when its hash is unknown (the file is new or changed) or it must be processed.
         var data: Data?
@@ -237,6 +239,10 @@ public final class ImageProcessor: @unchecked Sendable {
             return ImageProblem(
                 code: "image.invalid", message: "'\(name)' is not a readable image (\(short))",
                 suggestion: "open it on your computer and export it again as JPEG or PNG; a file cut short by a failed upload or copy reads like this")
+        case .unavailable(let reason):
+            return ImageProblem(
+                code: "image.invalid", message: "'\(name)' cannot be processed: \(reason)",
+                suggestion: "install libvips, which clinic-site loads for images: apt-get install libvips42 (scripts/install-deps.sh installs libvips-dev, which brings it)")
         }
     }
 
