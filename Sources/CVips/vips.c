@@ -9,7 +9,7 @@
    GLib 2.74's headers, not included: those need pkg-config's include folders, and SwiftPM's
    pkgConfig would also link the libraries. The declarations are checked against the real headers
    by compiling this file with -DCS_CHECK_WITH_VIPS_HEADERS and `pkg-config --cflags vips`
-   (a conflicting type or a wrong constant is a compile error): VipsDeclarationTests does it.
+   (a conflicting type or a wrong constant is a compile error): VipsLoadingTests does it.
    Each function is called through a pointer of its declared type (`__typeof__`), the variadic
    operations included, resolved once, under pthread_once, from the handle of libvips.so.42 (its
    SONAME; dlsym on it also finds the GLib and GObject functions, which libvips needs). */
