@@ -120,25 +120,24 @@ import TestSupport
         #expect(bundle.message == "the bundle 'six-treatment-course' costs $2,800, but its parts add up to $3,000 (6 × $500)")
     }
 
-    @Test func pricesInTemplatesAreCheckedToo() throws {
+    /// The errors of the pricing site built with `html` in the page template, before the content.
+    static func errorsWithTemplateText(_ html: String) throws -> [String] {
         var files = TestSite.minimalTheme
-        files["theme/templates/page.mustache"] = "{{<base}}{{$main}}<p>Sessions from $450.</p>{{{content}}}{{/main}}{{/base}}\n"
+        files["theme/templates/page.mustache"] = "{{<base}}{{$main}}\(html){{{content}}}{{/main}}{{/base}}\n"
         files["content/pricing.md"] = Self.pricing
         let site = try TestSite(files)
         defer { site.remove() }
-        let result = site.build()
-        #expect(result.errors.map { "\($0.position): \($0.code)" } == ["theme/templates/page.mustache:1:36: price.unknown-amount"])
+        return site.build().errors.map { "\($0.position): \($0.code)" }
+    }
+
+    @Test func pricesInTemplatesAreCheckedToo() throws {
+        #expect(try Self.errorsWithTemplateText("<p>Sessions from $450.</p>") == ["theme/templates/page.mustache:1:36: price.unknown-amount"])
     }
 
     /// A template's amount is reported where it is written as a whole (`450 dollars`), not where
     /// a part of it first appears in the theme.
     @Test func aTemplatePriceIsPlacedAtItsLiteral() throws {
-        var files = TestSite.minimalTheme
-        files["theme/templates/page.mustache"] = "{{<base}}{{$main}}<p data-n=\"450\">Sessions: 450 dollars.</p>{{{content}}}{{/main}}{{/base}}\n"
-        files["content/pricing.md"] = Self.pricing
-        let site = try TestSite(files)
-        defer { site.remove() }
-        let result = site.build()
-        #expect(result.errors.map { "\($0.position): \($0.code)" } == ["theme/templates/page.mustache:1:45: price.unknown-amount"])
+        #expect(
+            try Self.errorsWithTemplateText("<p data-n=\"450\">Sessions: 450 dollars.</p>") == ["theme/templates/page.mustache:1:45: price.unknown-amount"])
     }
 }
