@@ -25,8 +25,6 @@
 #include <vips/vips.h>
 #endif
 
-typedef struct _GChecksum GChecksum;
-
 /* libvips's (vips/\*.h). gboolean is int; GType is gsize (unsigned long); enums are int or
    unsigned int, as the compiler gives them. */
 int vips_init(const char *argv0);
@@ -63,10 +61,6 @@ unsigned long vips_type_find(const char *basename, const char *nickname);
 void g_object_unref(void *object);
 void g_free(void *mem);
 void g_strfreev(char **str_array);
-GChecksum *g_checksum_new(unsigned int checksum_type);
-void g_checksum_update(GChecksum *checksum, const unsigned char *data, long length);
-const char *g_checksum_get_string(GChecksum *checksum);
-void g_checksum_free(GChecksum *checksum);
 
 /* The constants passed, by their libvips and GLib names. */
 enum {
@@ -76,7 +70,6 @@ enum {
     CS_MAX_COORD = 10000000,                      /* CS_MAX_COORD */
     CS_HEIF_COMPRESSION_AV1 = 4,                  /* VipsForeignHeifCompression */
     CS_INTERPRETATION_SRGB = 22,                  /* VipsInterpretation */
-    CS_CHECKSUM_SHA256 = 2,                       /* GChecksumType */
     CS_TRUE = 1,
 };
 
@@ -87,7 +80,6 @@ _Static_assert(CS_SIZE_DOWN == VIPS_SIZE_DOWN, "VIPS_SIZE_DOWN");
 _Static_assert(CS_MAX_COORD == VIPS_MAX_COORD, "VIPS_MAX_COORD");
 _Static_assert(CS_HEIF_COMPRESSION_AV1 == VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "VIPS_FOREIGN_HEIF_COMPRESSION_AV1");
 _Static_assert(CS_INTERPRETATION_SRGB == VIPS_INTERPRETATION_sRGB, "VIPS_INTERPRETATION_sRGB");
-_Static_assert(CS_CHECKSUM_SHA256 == G_CHECKSUM_SHA256, "G_CHECKSUM_SHA256");
 _Static_assert(CS_TRUE == TRUE, "TRUE");
 #endif
 
@@ -103,8 +95,7 @@ _Static_assert(CS_TRUE == TRUE, "TRUE");
     X(vips_gifsave_buffer) X(vips_heifsave_buffer) X(vips_image_get_width) \
     X(vips_image_get_height) X(vips_image_get_bands) X(vips_image_get_interpretation) \
     X(vips_image_get_int) X(vips_image_get_typeof) X(vips_image_get_string) X(vips_type_find) \
-    X(g_object_unref) X(g_free) X(g_strfreev) X(g_checksum_new) X(g_checksum_update) \
-    X(g_checksum_get_string) X(g_checksum_free)
+    X(g_object_unref) X(g_free) X(g_strfreev)
 
 #define CS_POINTER(name) static __typeof__(name) *p_##name;
 CS_FUNCTIONS(CS_POINTER)
@@ -224,13 +215,3 @@ const char *cs_loader(const VipsImage *image) {
 
 void cs_unref(VipsImage *image) { if (image) p_g_object_unref(image); }
 
-int cs_sha256(const void *bytes, size_t length, char hex[65]) {
-    GChecksum *checksum = p_g_checksum_new(CS_CHECKSUM_SHA256);
-    if (!checksum) return -1;
-    if (length > 0) p_g_checksum_update(checksum, bytes, (long)length);
-    const char *digest = p_g_checksum_get_string(checksum);
-    int ok = digest && strlen(digest) == 64;
-    if (ok) memcpy(hex, digest, 65);
-    p_g_checksum_free(checksum);
-    return ok ? 0 : -1;
-}

@@ -1,5 +1,8 @@
 import CVips
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Raster formats the site reads and publishes.
 public enum RasterFormat: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
@@ -80,7 +83,32 @@ public struct ImageInspection: Sendable {
 /// are worked on at once by the build's own threads (and results do not depend on libvips's
 /// thread count).
 public enum Vips {
-    private static let started: Bool = cs_vips_init() == 0
+    /// libvips loaded and started (the first use of any of these loads it), what it can write,
+    /// and the shared objects that loading it mapped (`fingerprint(memo:)`).
+    private static let loaded: Loaded = {
+        let before = Set(mappedSharedObjects())
+        guard cs_vips_init() == 0 else { return Loaded(started: false, writable: [:], mapped: []) }
+        // Whether each format can be written, found by encoding a small image (GIF needs cgif,
+        // AVIF an AV1 encoder in libheif): done here, so that what it maps is counted too.
+        var writable: [RasterFormat: Bool] = [:]
+        var image: OpaquePointer?
+        if cs_black(&image, 16, 16, 3) == 0, let image {
+            for format in RasterFormat.allCases {
+                writable[format] = (try? encode(image, as: format, quality: 50)) != nil
+            }
+            cs_unref(image)
+        }
+        cs_vips_error_clear()
+        return Loaded(started: true, writable: writable, mapped: mappedSharedObjects().filter { !before.contains($0) })
+    }()
+
+    private struct Loaded: Sendable {
+        var started: Bool
+        var writable: [RasterFormat: Bool]
+        var mapped: [String]
+    }
+
+    private static var started: Bool { loaded.started }
 
     /// Why libvips cannot be used on this machine (not installed, a libvips of another ABI), or
     /// nil when it can. The first call loads it.
@@ -88,28 +116,74 @@ public enum Vips {
         started ? nil : cs_vips_init_error().map { String(cString: $0) } ?? "libvips could not be started"
     }
 
-    /// The libvips version, e.g. `8.14.1` (part of the image cache's key); empty without libvips.
+    /// The libvips version, e.g. `8.14.1`; empty without libvips.
     public static var version: String {
         guard started else { return "" }
         return String(cString: cs_vips_version_string())
     }
 
     /// Whether the installed libvips can write `format` (GIF needs cgif, AVIF an AV1 encoder in
-    /// libheif): found by encoding a small image once.
-    public static func canWrite(_ format: RasterFormat) -> Bool { writable[format] ?? false }
+    /// libheif).
+    public static func canWrite(_ format: RasterFormat) -> Bool { loaded.writable[format] ?? false }
 
-    private static let writable: [RasterFormat: Bool] = {
-        guard started else { return [:] }
-        var result: [RasterFormat: Bool] = [:]
-        var image: OpaquePointer?
-        guard cs_black(&image, 16, 16, 3) == 0, let image else { return [:] }
-        defer { cs_unref(image) }
-        for format in RasterFormat.allCases {
-            result[format] = (try? encode(image, as: format, quality: 50)) != nil
+    /// What the image cache's key takes from libvips: its version and the formats it writes
+    /// (`vips 8.14.1|11101`), or nil when libvips cannot be used.
+    ///
+    /// Working that out means loading libvips and the hundred libraries it needs (about 25 MB of
+    /// resident memory), which a build whose images are all in the cache has no other use for.
+    /// So it is kept in the file `memo` with the size, time and inode of every shared object that
+    /// loading libvips mapped, of their folders (a new plugin or module), and of the loader's
+    /// cache `/etc/ld.so.cache` (another libvips on the search path); while none of them changed
+    /// and `LD_LIBRARY_PATH` is the same, the memo is the answer and libvips is not loaded. The
+    /// memo is only a shortcut: when it is missing, unreadable or stale, libvips is loaded and it
+    /// is written again.
+    public static func fingerprint(memo: URL) -> String? {
+        if let text = try? String(contentsOf: memo, encoding: .utf8), let known = ProbeMemo.fingerprint(in: text) { return known }
+        guard started else { return nil }
+        let fingerprint = "vips \(version)|" + RasterFormat.allCases.map { canWrite($0) ? "1" : "0" }.joined()
+        // Without the list of what libvips mapped (no /proc), nothing could tell the memo stale.
+        guard !loaded.mapped.isEmpty else { return fingerprint }
+        let staging = memo.deletingLastPathComponent().appendingPathComponent(".\(memo.lastPathComponent).\(getpid()).\(UInt64.random(in: 0...UInt64.max))")
+        do {
+            try FileManager.default.createDirectory(at: memo.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try ProbeMemo.text(fingerprint: fingerprint, files: loaded.mapped).write(to: staging, atomically: false, encoding: .utf8)
+            if rename(staging.path, memo.path) != 0 { try? FileManager.default.removeItem(at: staging) }
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
         }
-        cs_vips_error_clear()
-        return result
-    }()
+        return fingerprint
+    }
+
+    /// The regular files mapped into this process whose names say they are shared objects.
+    static func mappedSharedObjects() -> [String] {
+        // Read to its end in a loop: a /proc file has no size for a one-call read to go by.
+        #if canImport(Glibc)
+        let fd = Glibc.open("/proc/self/maps", O_RDONLY | O_CLOEXEC)
+        #else
+        let fd: Int32 = -1
+        #endif
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += chunk[0..<n]
+        }
+        let maps = String(decoding: bytes, as: UTF8.self)
+        var seen = Set<String>()
+        var paths: [String] = []
+        for line in maps.split(separator: "\n") {
+            // address perms offset dev inode path
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            guard path.contains(".so"), !path.hasSuffix(" (deleted)"), seen.insert(path).inserted else { continue }
+            paths.append(path)
+        }
+        return paths
+    }
 
     private static func lastError() -> String {
         let message = String(cString: cs_vips_error_buffer()).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -219,15 +293,6 @@ public enum Vips {
             hasEXIF: cs_has_field(image, "exif-data") != 0, hasXMP: cs_has_field(image, "xmp-data") != 0,
             hasICC: cs_has_field(image, "icc-profile-data") != 0, orientation: hasOrientation ? Int(orientation) : nil)
     }
-
-    /// SHA-256 of `bytes` as hex (GLib's, which libvips loads): the image cache's key. Empty
-    /// without libvips.
-    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> String {
-        guard started else { return "" }
-        var hex = [CChar](repeating: 0, count: 65)
-        guard cs_sha256(bytes.baseAddress, bytes.count, &hex) == 0 else { return "" }
-        return String(decoding: hex.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }
 
 /// libvips 8.14's webpsave writes an EXIF chunk (orientation, resolution) even with `strip`:
@@ -260,5 +325,59 @@ enum WebPContainer {
         let riff = out.count - 8
         for k in 0..<4 { out[4 + k] = UInt8((riff >> (8 * k)) & 0xFF) }
         return out
+    }
+}
+
+/// The file `Vips.fingerprint(memo:)` keeps: a line that names the format, the environment that
+/// decides which libvips is loaded, the fingerprint, then one line per file that must be as it was.
+///
+///     clinic-site libvips probe 1
+///     env LD_LIBRARY_PATH=
+///     fingerprint vips 8.14.1|11101
+///     file 1024 1700000000 123456789 4242 /usr/lib/x86_64-linux-gnu/libvips.so.42.16.1
+enum ProbeMemo {
+    static let header = "clinic-site libvips probe 1"
+
+    /// The stamp of a file that is not there.
+    static let missing = "missing 0 0 0"
+
+    static func environment() -> String {
+        "env LD_LIBRARY_PATH=" + (ProcessInfo.processInfo.environment["LD_LIBRARY_PATH"] ?? "")
+    }
+
+    /// `size seconds nanoseconds inode` of `path`, or nil when it cannot be read.
+    static func stamp(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_size) \(info.st_mtim.tv_sec) \(info.st_mtim.tv_nsec) \(info.st_ino)"
+    }
+
+    static func text(fingerprint: String, files: [String]) -> String {
+        var paths = ["/etc/ld.so.cache"]
+        for file in files {
+            paths.append(file)
+            let folder = (file as NSString).deletingLastPathComponent
+            if !paths.contains(folder) { paths.append(folder) }
+        }
+        var lines = [header, environment(), "fingerprint " + fingerprint]
+        for path in paths {
+            lines.append("file " + (stamp(path) ?? missing) + " " + path)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The fingerprint `text` holds when every file it lists is as it was, nil otherwise.
+    static func fingerprint(in text: String) -> String? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 3, lines[0] == header, lines[1] == environment(), lines[2].hasPrefix("fingerprint ") else { return nil }
+        var files = 0
+        for line in lines.dropFirst(3) where !line.isEmpty {
+            // file SIZE SEC NSEC INODE PATH (the path may hold spaces)
+            let fields = line.split(separator: " ", maxSplits: 5)
+            guard fields.count == 6, fields[0] == "file", (stamp(String(fields[5])) ?? missing) == fields[1...4].joined(separator: " ")
+            else { return nil }
+            files += 1
+        }
+        return files > 0 ? String(lines[2].dropFirst("fingerprint ".count)) : nil
     }
 }

@@ -61,8 +61,4 @@ int cs_has_field(const VipsImage *image, const char *name);
 const char *cs_loader(const VipsImage *image);
 void cs_unref(VipsImage *image);
 
-/* SHA-256 of `bytes` as 64 hex digits and a NUL in `hex` (GLib's GChecksum, which libvips
-   loads). Returns 0, or -1 when GLib could not make a checksum. */
-int cs_sha256(const void *bytes, size_t length, char hex[65]);
-
 #endif

@@ -58,8 +58,9 @@ public struct ImageSet: Sendable {
 
 /// The image stage: decodes each raster image once with libvips (`SiteImages`) and keeps the
 /// results in a cache folder, keyed by the source's SHA-256, the settings and the libvips
-/// version, so that an unchanged photo is never processed again (next build, `serve`). The
-/// cache is outside the output: the output is the same with an empty cache.
+/// version and formats, so that an unchanged photo is never processed again (next build,
+/// `serve`), and libvips is not even loaded when every image is in the cache. The cache is
+/// outside the output: the output is the same with an empty cache.
 public final class ImageProcessor: @unchecked Sendable {
     public let cacheFolder: URL
     private let lock = NSLock()
@@ -69,6 +70,18 @@ public final class ImageProcessor: @unchecked Sendable {
     private var hashes: [String: (stamp: FileStamp, hash: String)] = [:]
     /// Cache entries already read, by folder (for `serve` and `lsp`, which build again and again).
     private var manifests: [String: Manifest] = [:]
+    /// libvips's part of every key (`Vips.fingerprint(memo:)`), worked out on the first image:
+    /// from a memo in the cache folder, so that libvips is loaded only to process an image.
+    private var fingerprint: String??
+
+    private var libvipsFingerprint: String? {
+        lock.withLock {
+            if let known = fingerprint { return known }
+            let found = Vips.fingerprint(memo: cacheFolder.appendingPathComponent("libvips.probe"))
+            fingerprint = .some(found)
+            return found
+        }
+    }
 
     /// Bump when what is written for the same source and settings changes.
     static let pipelineVersion = "3"
@@ -159,8 +172,6 @@ public final class ImageProcessor: @unchecked Sendable {
                         "shrink it, e.g. with libvips (apt-get install libvips-tools): vipsthumbnail '\(file.displayPath)' --size \(widest * 2) -o '%s-small.jpg[Q=85,strip]' and use the new file, or export it smaller from the photo app"
                 ))
         }
-        // Without libvips nothing can be hashed or processed (libvips is loaded on the first image).
-        if let reason = Vips.unavailable { return .refused(Self.problem(.unavailable(reason), name: name, settings: settings)) }
         let unreadable = Outcome.refused(ImageProblem(code: "image.invalid", message: "'\(name)' cannot be read", suggestion: "check the file's permissions"))
         // Read only when its hash is unknown (the file is new or changed) or it must be processed.
         var data: Data?
@@ -170,12 +181,14 @@ public final class ImageProcessor: @unchecked Sendable {
         } else {
             guard let read = FileManager.default.contents(atPath: file.source.path) else { return unreadable }
             data = read
-            sourceHash = read.withUnsafeBytes { Vips.sha256($0) }
+            sourceHash = read.withUnsafeBytes { SHA256.hex($0) }
             lock.withLock { hashes[file.source.path] = (stamp, sourceHash) }
         }
-        let formatsKey = RasterFormat.allCases.map { Vips.canWrite($0) ? "1" : "0" }.joined()
-        let keyText = "\(Self.pipelineVersion)|\(sourceHash)|\(settings.cacheKey)|vips \(Vips.version)|\(formatsKey)"
-        let key = Array(keyText.utf8).withUnsafeBytes { Vips.sha256($0) }
+        // Without libvips nothing can be processed, and a cached result could not be trusted.
+        guard let libvips = libvipsFingerprint else {
+            return .refused(Self.problem(.unavailable(Vips.unavailable ?? "libvips could not be started"), name: name, settings: settings))
+        }
+        let key = SHA256.hex("\(Self.pipelineVersion)|\(sourceHash)|\(settings.cacheKey)|\(libvips)")
         let folder = cacheFolder.appendingPathComponent(key)
         let manifest: Manifest
         if let known = lock.withLock({ manifests[folder.path] }), FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) {
