@@ -124,7 +124,8 @@ public struct ExternalLinkChecker: Sendable {
     /// HEAD, then GET when the server refuses HEAD (405, 403, 501). Redirects are followed and
     /// the last answer counts. Through libcurl, loaded on the first call (Sources/CCurl/curl.c).
     public static func httpFetch(_ url: URL, _ timeout: TimeInterval) -> Outcome {
-        let timeoutMilliseconds = max(1, Int((timeout * 1000).rounded()))
+        // At least 1 ms (0 is no timeout to libcurl), at most about 24 days (a huge --external-timeout).
+        let timeoutMilliseconds = timeout.isNaN ? 1 : Int(min(max((timeout * 1000).rounded(), 1), Double(Int32.max)))
         func ask(head: Bool) -> Outcome {
             var status = 0
             var error = [CChar](repeating: 0, count: 512)
