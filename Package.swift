@@ -34,13 +34,17 @@ let package = Package(
         // libvips (Debian's libvips42), loaded with dlopen on the first image rather than linked,
         // so that a run without images does not map it and its hundred libraries (vips.c).
         .target(name: "CVips"),
+        // libcurl (Debian's libcurl4), loaded with dlopen on the first `--check-external` request
+        // rather than linked through FoundationNetworking, which maps it and thirty libraries into
+        // every run (curl.c).
+        .target(name: "CCurl"),
         .target(name: "SiteMarkdown", dependencies: ["CCmarkGFM", "CArena"]),
         // The one module that touches libvips's C API.
         .target(name: "SiteImages", dependencies: ["CVips"]),
         .target(
             name: "SiteKit",
             dependencies: [
-                "SiteMarkdown", "SiteImages", "CGumbo", "CHyphen", "CSystemSupport",
+                "SiteMarkdown", "SiteImages", "CCurl", "CGumbo", "CHyphen", "CSystemSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -3,8 +3,10 @@
 # Idempotent: when everything is present it only checks (well under a second).
 set -euo pipefail
 
-# libvips-dev: responsive images; libhyphen-dev and hyphen-en-us: syllables for the readability rule.
-packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libvips-dev libhyphen-dev hyphen-en-us)
+# libvips-dev: responsive images; libhyphen-dev and hyphen-en-us: syllables for the readability rule;
+# libcurl4-openssl-dev: <curl/curl.h>, which ExternalFetchTests compiles Sources/CCurl against
+# (clinic-site loads libcurl4 itself with dlopen for --check-external and does not need it to build).
+packages=(pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev libvips-dev libhyphen-dev hyphen-en-us libcurl4-openssl-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,9 +1,6 @@
+import CCurl
 import Dispatch
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The opt-in network check of http(s) links (`--check-external`): each distinct URL is asked
 /// once (HEAD, then GET when HEAD is refused), at most `concurrency` at a time, each with a
@@ -124,28 +121,30 @@ public struct ExternalLinkChecker: Sendable {
         return result
     }
 
-    /// HEAD, then GET when the server refuses HEAD (405, 403, 501).
+    /// HEAD, then GET when the server refuses HEAD (405, 403, 501). Redirects are followed and
+    /// the last answer counts. Through libcurl, loaded on the first call (Sources/CCurl/curl.c).
     public static func httpFetch(_ url: URL, _ timeout: TimeInterval) -> Outcome {
-        func ask(_ method: String) -> Outcome {
-            var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-            request.httpMethod = method
-            request.setValue("clinic-site link checker", forHTTPHeaderField: "User-Agent")
-            let done = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var outcome = Outcome.unreachable(reason: "timed out after \(Int(timeout)) s")
-            let task = URLSession.shared.dataTask(with: request) { _, response, error in
-                if let http = response as? HTTPURLResponse {
-                    outcome = (200..<400).contains(http.statusCode) ? .ok(status: http.statusCode) : .broken(status: http.statusCode)
-                } else if let error {
-                    outcome = .unreachable(reason: error.localizedDescription)
-                }
-                done.signal()
+        // At least 1 ms (0 is no timeout to libcurl), at most about 24 days (a huge --external-timeout).
+        let timeoutMilliseconds = timeout.isNaN ? 1 : Int(min(max((timeout * 1000).rounded(), 1), Double(Int32.max)))
+        func ask(head: Bool) -> Outcome {
+            var status = 0
+            var error = [CChar](repeating: 0, count: 512)
+            let result = cc_request(url.absoluteString, head ? 1 : 0, timeoutMilliseconds, "clinic-site link checker", &status, &error, error.count)
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            switch Int(result) {
+            case Int(CC_ANSWERED): return (200..<400).contains(status) ? .ok(status: status) : .broken(status: status)
+            case Int(CC_TIMED_OUT): return .unreachable(reason: "timed out after \(seconds(timeout)) s")
+            case Int(CC_UNAVAILABLE): return .unreachable(reason: "\(reason): apt-get install libcurl4")
+            default: return .unreachable(reason: reason.isEmpty ? "no answer" : reason)
             }
-            task.resume()
-            if done.wait(timeout: .now() + timeout + 1) == .timedOut { task.cancel() }
-            return outcome
         }
-        let head = ask("HEAD")
-        if case .broken(let status) = head, [403, 405, 501].contains(status) { return ask("GET") }
+        let head = ask(head: true)
+        if case .broken(let status) = head, [403, 405, 501].contains(status) { return ask(head: false) }
         return head
+    }
+
+    /// `10`, or `0.5`: whole seconds without a fraction.
+    static func seconds(_ interval: TimeInterval) -> String {
+        interval == interval.rounded() && abs(interval) < 1e9 ? String(Int(interval)) : String(interval)
     }
 }
