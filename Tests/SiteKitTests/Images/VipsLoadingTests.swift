@@ -9,66 +9,40 @@ import TestSupport
 /// without images does not map it and the hundred libraries it needs.
 @Suite("libvips loading")
 struct VipsLoadingTests {
-    /// Runs `executable` with `arguments` in `directory`, with `environment` added to this
-    /// process's; its stdout and stderr together.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vips-loading-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: file.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let handle = try FileHandle(forWritingTo: file)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, String(decoding: FileManager.default.contents(atPath: file.path) ?? Data(), as: UTF8.self))
-    }
-
     @Test("CVips's own declarations of libvips's and GLib's functions and constants agree with their headers")
     func declarationsMatchHeaders() throws {
-        let flags = try Self.run("/usr/bin/env", ["pkg-config", "--cflags", "vips"])
+        let flags = try Subprocess.run("/usr/bin/env", ["pkg-config", "--cflags", "vips"])
         try #require(flags.status == 0, "pkg-config --cflags vips failed (is libvips-dev installed?): \(flags.output)")
         let source = repositoryRoot.appendingPathComponent("Sources/CVips")
         let arguments =
             ["clang", "-fsyntax-only", "-DCS_CHECK_WITH_VIPS_HEADERS", "-I", source.appendingPathComponent("include").path]
             + flags.output.split(whereSeparator: \.isWhitespace).map(String.init) + [source.appendingPathComponent("vips.c").path]
-        let check = try Self.run("/usr/bin/env", arguments)
+        let check = try Subprocess.run("/usr/bin/env", arguments)
         #expect(check.status == 0, "vips.c disagrees with libvips's headers:\n\(check.output)")
     }
 
     @Test("neither clinic-site nor the test binary links libvips, GObject or GLib")
     func notLinked() throws {
-        for binary in [CLI.executable.path, CommandLine.arguments[0]] {
-            let dynamic = try Self.run("/usr/bin/env", ["readelf", "-d", binary])
-            try #require(dynamic.status == 0, "readelf -d \(binary): \(dynamic.output)")
-            let needed = dynamic.output.split(separator: "\n").filter { $0.contains("(NEEDED)") }
-            #expect(!needed.isEmpty, "readelf found no NEEDED entries in \(binary)")
-            let linked = needed.filter { ["libvips", "libgobject", "libglib", "libgio"].contains(where: $0.contains) }
-            #expect(linked.isEmpty, "\(binary) links \(linked)")
-        }
+        try expectNotLinked(["libvips", "libgobject", "libglib", "libgio"])
     }
 
     @Test("a build of a site without images does not load libvips; one with a photo does")
     func loadedOnFirstImage() throws {
         let site = try TestSite(["content/_site.yaml": "name: Test\n", "content/index.md": "---\ntitle: Home\n---\nWelcome.\n"])
-        let plain = try Self.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
+        defer { site.remove() }
+        let plain = try Subprocess.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
         #expect(plain.status == 0, "\(plain.output.suffix(2000))")
         #expect(plain.output.contains("file=libc.so.6"), "LD_DEBUG=files printed nothing")
         #expect(!plain.output.contains("libvips"))
         try ImageTests.image("tiny.jpg").write(to: site.url("content/photo.jpg"))
-        let photo = try Self.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
+        let photo = try Subprocess.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
         #expect(photo.status == 0, "\(photo.output.suffix(2000))")
         #expect(photo.output.contains("file=libvips.so.42"))
     }
 
     /// Builds `site` with LD_DEBUG=files: whether libvips was loaded, and the built files.
     static func buildTracingLoads(_ site: TestSite) throws -> (loadedVips: Bool, output: [String: Data]) {
-        let run = try Self.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
+        let run = try Subprocess.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
         try #require(run.status == 0, "\(run.output.suffix(2000))")
         try #require(run.output.contains("file=libc.so.6"), "LD_DEBUG=files printed nothing")
         var files: [String: Data] = [:]
@@ -83,13 +57,19 @@ struct VipsLoadingTests {
         return (run.output.contains("file=libvips.so.42"), files)
     }
 
-    @Test("a build whose images are all in the cache does not load libvips, and publishes the same files")
-    func cacheHitWithoutLibvips() throws {
+    /// A one-page site showing one small photo, content/photo.jpg.
+    static func photoSite() throws -> TestSite {
         let site = try TestSite([
             "content/_site.yaml": "name: Test\n", "content/index.md": "---\ntitle: Home\n---\n![A small icon](/photo.jpg)\n",
         ])
-        defer { site.remove() }
         try ImageTests.image("tiny.jpg").write(to: site.url("content/photo.jpg"))
+        return site
+    }
+
+    @Test("a build whose images are all in the cache does not load libvips, and publishes the same files")
+    func cacheHitWithoutLibvips() throws {
+        let site = try Self.photoSite()
+        defer { site.remove() }
         let first = try Self.buildTracingLoads(site)
         #expect(first.loadedVips)
         #expect(first.output.keys.contains { $0.hasSuffix(".webp") }, "\(first.output.keys.sorted())")
@@ -107,11 +87,8 @@ struct VipsLoadingTests {
 
     @Test("when a library libvips mapped has changed since the probe, libvips is loaded and the probe written again")
     func staleProbe() throws {
-        let site = try TestSite([
-            "content/_site.yaml": "name: Test\n", "content/index.md": "---\ntitle: Home\n---\n![A small icon](/photo.jpg)\n",
-        ])
+        let site = try Self.photoSite()
         defer { site.remove() }
-        try ImageTests.image("tiny.jpg").write(to: site.url("content/photo.jpg"))
         let first = try Self.buildTracingLoads(site)
         let probe = site.url(".clinic-site-cache/images/libvips.probe")
         let text = try String(contentsOf: probe, encoding: .utf8)

@@ -138,9 +138,9 @@ final class ExternalFetchTests {
     @Test("CCurl's own declarations of libcurl's functions and constants agree with <curl/curl.h>")
     func declarationsMatchHeaders() throws {
         let source = repositoryRoot.appendingPathComponent("Sources/CCurl")
-        let header = try VipsLoadingTests.run("/usr/bin/env", ["sh", "-c", "echo '#include <curl/curl.h>' | clang -fsyntax-only -x c -"])
+        let header = try Subprocess.run("/usr/bin/env", ["sh", "-c", "echo '#include <curl/curl.h>' | clang -fsyntax-only -x c -"])
         try #require(header.status == 0, "<curl/curl.h> is missing (apt-get install libcurl4-openssl-dev): \(header.output)")
-        let check = try VipsLoadingTests.run(
+        let check = try Subprocess.run(
             "/usr/bin/env",
             ["clang", "-fsyntax-only", "-DCS_CHECK_WITH_CURL_HEADERS", "-I", source.appendingPathComponent("include").path, source.appendingPathComponent("curl.c").path])
         #expect(check.status == 0, "curl.c disagrees with libcurl's headers:\n\(check.output)")
@@ -148,14 +148,7 @@ final class ExternalFetchTests {
 
     @Test("neither clinic-site nor the test binary links FoundationNetworking or libcurl")
     func notLinked() throws {
-        for binary in [CLI.executable.path, CommandLine.arguments[0]] {
-            let dynamic = try VipsLoadingTests.run("/usr/bin/env", ["readelf", "-d", binary])
-            try #require(dynamic.status == 0, "readelf -d \(binary): \(dynamic.output)")
-            let needed = dynamic.output.split(separator: "\n").filter { $0.contains("(NEEDED)") }
-            #expect(!needed.isEmpty, "readelf found no NEEDED entries in \(binary)")
-            let linked = needed.filter { ["libFoundationNetworking", "libcurl"].contains(where: $0.contains) }
-            #expect(linked.isEmpty, "\(binary) links \(linked)")
-        }
+        try expectNotLinked(["libFoundationNetworking", "libcurl"])
     }
 
     @Test("a build does not load libcurl; one with --check-external does")
@@ -165,11 +158,11 @@ final class ExternalFetchTests {
             "content/index.md": "---\ntitle: Home\n---\nSee [this](http://127.0.0.1:\(closedPort)/).\n",
         ])
         defer { site.remove() }
-        let plain = try VipsLoadingTests.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
+        let plain = try Subprocess.run(CLI.executable.path, ["build", "--today", "2026-11-24"], in: site.root, environment: ["LD_DEBUG": "files"])
         #expect(plain.status == 0, "\(plain.output.suffix(2000))")
         #expect(plain.output.contains("file=libc.so.6"), "LD_DEBUG=files printed nothing")
         #expect(!plain.output.contains("libcurl"))
-        let external = try VipsLoadingTests.run(
+        let external = try Subprocess.run(
             CLI.executable.path, ["build", "--today", "2026-11-24", "--check-external"], in: site.root, environment: ["LD_DEBUG": "files"])
         #expect(external.output.contains("file=libcurl.so.4"))
         #expect(external.output.contains("link.external-unreachable"), "\(external.output.suffix(2000))")
