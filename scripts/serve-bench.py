@@ -41,7 +41,7 @@ first = next(l for _, l in lines if l.startswith("Built"))
 reloads = []
 def events():
     s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"GET /__clinic-site/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    s.sendall(f"GET /__clinic-site/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
     buf = b""
     while True:
         data = s.recv(65536)
@@ -103,7 +103,8 @@ try:
         gone = os.path.join(os.path.dirname(pages[0]), f"bench-added-{i}.md")
         measure("delete a page", lambda: os.remove(gone))
     templates = os.path.join(site, "theme", "templates", "page.mustache")
-    measure("change a template", lambda: save(templates, open(templates).read() + "\n"))
+    for i in range(args.repeat):
+        measure("change a template", lambda: save(templates, open(templates).read() + "\n"))
 finally:
     for path, text in originals.items():
         if text is None:
