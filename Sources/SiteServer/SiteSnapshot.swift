@@ -116,28 +116,14 @@ struct PreviewState: Sendable {
     var token: String { "\(instance)-\(generation)" }
 }
 
-/// The text of every source file by display path, looked up only when a message shows a line
-/// (the table is made on first use, not at every rebuild).
-public final class SourceTexts: @unchecked Sendable {
-    private let sources: SiteSources
-    private let lock = NSLock()
-    private var table: [String: String]?
+/// The text of every source file by display path (`SourceLookup`), looked up only when a message
+/// shows a line.
+public struct SourceTexts: Sendable {
+    private let files: SourceLookup
 
     init(_ sources: SiteSources) {
-        self.sources = sources
+        files = SourceLookup(sources)
     }
 
-    public subscript(displayPath: String) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        if table == nil {
-            var texts: [String: String] = [:]
-            for file in sources.pages + sources.templates + Array(sources.dataFiles.values) {
-                texts[file.displayPath] = file.text
-            }
-            if let settings = sources.settings { texts[settings.displayPath] = settings.text }
-            table = texts
-        }
-        return table![displayPath]
-    }
+    public subscript(displayPath: String) -> String? { files[displayPath]?.text }
 }

@@ -54,11 +54,16 @@ extension Array where Element == Diagnostic {
     /// The diagnostics, each fix kept only where its file (a page, template or data file of
     /// `sources`) holds the fix's `original` text at its range: checks that read rendered text
     /// (after an escape, an entity, a `{{list}}`) cannot always tell.
-    ///
-    /// Runs after every build, over every diagnostic of the site: it reads only the diagnostics
-    /// that have a fix and their files' line starts (no copy of a file or of the report), and
-    /// copies the report only when a fix is dropped.
     func keepingFixes(thatMatch sources: SiteSources) -> [Diagnostic] {
+        let files = SourceLookup(sources)
+        return keepingFixes { files[$0] }
+    }
+
+    /// The same, with `file` giving the source a diagnostic names (by display path); a fix in a
+    /// file it does not give (a rendered-only text) cannot be checked and is dropped. Reads only
+    /// the diagnostics that have a fix and their files' line starts (no copy of a file or of the
+    /// report), and copies the diagnostics only when a fix is dropped.
+    func keepingFixes(in file: (String) -> SourceFile?) -> [Diagnostic] {
         // The report is sorted by file: a run of one file is one dictionary update.
         // Through the buffer: `self[i].fix` in a loop copied every diagnostic it looked at.
         var withFix: [String: [Int]] = [:]
@@ -76,19 +81,16 @@ extension Array where Element == Diagnostic {
         }
         guard !withFix.isEmpty else { return self }
         var dropped: [Int] = []
-        func check(_ file: SourceFile) {
-            guard let list = withFix.removeValue(forKey: file.displayPath) else { return }
-            let lines = LineLocator(file.text)
+        for (name, list) in withFix {
+            guard let source = file(name) else {
+                dropped += list
+                continue
+            }
+            let lines = LineLocator(source.text)
             withUnsafeBufferPointer { all in
                 for i in list where lines.range(of: all[i].fix!) == nil { dropped.append(i) }
             }
         }
-        sources.pages.forEach(check)
-        sources.templates.forEach(check)
-        sources.dataFiles.values.forEach(check)
-        if let settings = sources.settings { check(settings) }
-        // A fix in a file the sources do not hold (a rendered-only text) cannot be checked.
-        dropped += withFix.values.joined()
         guard !dropped.isEmpty else { return self }
         var result = self
         for i in dropped { result[i].fix = nil }

@@ -1,31 +1,49 @@
 import Foundation
 
 /// Stage 6: the report. Every diagnostic, less those the authors' `ignore` markers exempt
-/// (`Suppressions`), sorted as `sortedForReport` sorts; and the files sorted by path.
+/// (`Suppressions`), sorted as `sortedForReport` sorts, each fix kept only where its file holds
+/// the text it replaces (`keepingFixes`, unless `Options.checksFixes` is off); and the files
+/// sorted by path.
 ///
-/// Reads: each page's diagnostics from every stage, the site-wide ones, and the pages with an
-/// `ignore` marker. A build that keeps its memos patches the last report where pages'
-/// diagnostics changed instead of sorting them all again.
+/// Reads: each page's diagnostics from every stage, the site-wide ones, the pages with an
+/// `ignore` marker, and the text of the files that fixes name. A build that keeps its memos
+/// patches the last report where pages' diagnostics changed instead of sorting them all again,
+/// and checks the fixes of those pages alone (and of the site-wide diagnostics).
 enum ReportStage {
     /// `pageDiagnostics`: every page's diagnostics, when nothing is kept (the memos hold them otherwise).
     static func run(
         global: [Diagnostic], pageDiagnostics: [[Diagnostic]], files: [OutputFile], pages: [Page], site: SiteData,
-        options: SiteBuilder.Options, cache: BuildCache
+        sources: SiteSources, options: SiteBuilder.Options, cache: BuildCache
     ) -> (files: [OutputFile], diagnostics: [Diagnostic]) {
+        let checksFixes = options.checksFixes
         guard cache.keeps, let digests = site.digests else {
             var all = global
             all.reserveCapacity(global.count + pageDiagnostics.reduce(0) { $0 + $1.count })
             for list in pageDiagnostics { all += list }
             let kept = Suppressions(pages: pages).filter(all)
             // The files and the report are sorted at the same time, on two cores.
-            return both(parallel: options.parallel, { files.sorted { $0.path < $1.path } }, { kept.sortedForReport() })
+            return both(
+                parallel: options.parallel, { files.sorted { $0.path < $1.path } },
+                {
+                    let sorted = kept.sortedForReport()
+                    return checksFixes ? sorted.keepingFixes(thatMatch: sources) : sorted
+                })
         }
         let (sortedFiles, changed) = cache.output.sorted(files)
         cache.changedFiles = changed
         let load = cache.load.entries
         let (assemble, check) = (cache.assemble, cache.check)
-        let report = cache.report.report(global: global, pages: pages, digests: digests, dirty: cache.dirty, statistics: &cache.statistics) { path in
-            (load[path]?.diagnostics ?? []) + assemble.diagnostics(of: path) + check.diagnostics(of: path)
+        let texts = SourceLookup(sources)
+        let report = cache.report.report(
+            global: checksFixes ? global.keepingFixes { texts[$0] } : global, pages: pages, digests: digests, dirty: cache.dirty,
+            statistics: &cache.statistics
+        ) { path in
+            let entry = load[path]
+            let diagnostics = (entry?.diagnostics ?? []) + assemble.diagnostics(of: path) + check.diagnostics(of: path)
+            guard checksFixes else { return (diagnostics, false) }
+            let own = entry?.source
+            let checked = diagnostics.keepingFixes { $0 == own?.displayPath ? own : texts[$0] }
+            return (checked, checked.contains { $0.fix != nil && $0.position.file != own?.displayPath })
         }
         cache.diagnosticFilesChanged = report.changedFiles
         return (sortedFiles, report.diagnostics)
@@ -42,21 +60,27 @@ struct ReportMemo {
     private var lastSorted: [Diagnostic] = []
     /// Set when a build stopped before the report: the next one cannot say what changed.
     private var lastUnknown = false
+    /// Pages whose diagnostics hold a fix in another file: it was checked against that file's
+    /// text, which can change while the page stays as it was, so they are gathered on every build.
+    private var fixesElsewhere: Set<String> = []
 
     init(keeps: Bool) { self.keeps = keeps }
 
     /// The report: the last one, patched where the diagnostics of `dirty` pages or the global
-    /// ones changed. `chunk` gives a page's diagnostics now. `changedFiles`: the files (as
+    /// ones changed. `chunk` gives a page's diagnostics now, and whether one of their fixes is
+    /// in a file other than the page (then the page is gathered again on the next build, dirty
+    /// or not). `changedFiles`: the files (as
     /// diagnostics name them) whose run of the report differs from the last one's; nil when the
     /// report was sorted again and differs.
     mutating func report(
         global: [Diagnostic], pages: [Page], digests: SiteDigests, dirty: Set<String>, statistics: inout BuildCache.Statistics,
-        chunk: (String) -> [Diagnostic]
+        chunk: (String) -> (diagnostics: [Diagnostic], fixElsewhere: Bool)
     ) -> (diagnostics: [Diagnostic], changedFiles: Set<String>?) {
         var removed: [Diagnostic] = []
         var added: [Diagnostic] = []
-        for path in dirty {
-            let diagnostics = chunk(path)
+        for path in fixesElsewhere.isEmpty ? dirty : dirty.union(fixesElsewhere) {
+            let (diagnostics, fixElsewhere) = chunk(path)
+            if fixElsewhere { fixesElsewhere.insert(path) } else { fixesElsewhere.remove(path) }
             let old = chunks[path] ?? []
             if old != diagnostics {
                 removed += old

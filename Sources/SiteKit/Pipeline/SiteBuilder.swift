@@ -28,9 +28,9 @@ public struct SiteBuilder: Sendable {
         public var images = ImageProcessor.temporary
         /// "Today" for date-based checks (medical review age), so results never depend on the clock.
         public var today: String
-        /// Drops each fix whose file does not hold its `original` text (`keepingFixes`, over every
-        /// diagnostic of the site). Off for a caller that checks the fixes it uses against the text
-        /// itself: the language server, only for the files whose diagnostics it publishes.
+        /// Drops each fix whose file does not hold its `original` text (`keepingFixes`, in
+        /// `ReportStage`). Off for a caller that checks the fixes it uses against the text itself:
+        /// the language server, only for the files whose diagnostics it publishes.
         public var checksFixes = true
 
         public init(drafts: Bool = false, parallel: Bool = true, today: String = Options.currentDate()) {
@@ -88,11 +88,9 @@ public struct SiteBuilder: Sendable {
         let report = ReportStage.run(
             global: sources.diagnostics + loaded.diagnostics + site.diagnostics + output.conflicts + checked.diagnostics,
             pageDiagnostics: loaded.pageDiagnostics + assembled.diagnostics + checked.pageDiagnostics,
-            files: output.files, pages: site.pages, site: site, options: options, cache: cache)
-        clock.lap("sort")
-        let result = BuildResult(
-            files: report.files, diagnostics: options.checksFixes ? report.diagnostics.keepingFixes(thatMatch: sources) : report.diagnostics, pageCount: site.pages.count,
-            timings: clock.laps)
+            files: output.files, pages: site.pages, site: site, sources: sources, options: options, cache: cache)
+        clock.lap("report")
+        let result = BuildResult(files: report.files, diagnostics: report.diagnostics, pageCount: site.pages.count, timings: clock.laps)
         // What only this build used (every assembled page, with its facts and diagnostics) is
         // freed on another thread: freeing it here was serial work before the output is written.
         let garbage = Garbage((loaded, site, assembled, checked))

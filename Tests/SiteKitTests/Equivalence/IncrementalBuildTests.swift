@@ -43,6 +43,8 @@ struct IncrementalBuildTests {
         var mismatches: [String] = []
         var stats: [(String, BuildCache.Statistics)] = []
         var lastDiagnostics: [Diagnostic] = []
+        /// The incremental build's diagnostics after each step, by the step's name.
+        var diagnosticsAfter: [String: [Diagnostic]] = [:]
         let drafts: Bool
 
         init(drafts: Bool = true, blind: BuildCache.Blind = .init()) throws {
@@ -82,6 +84,7 @@ struct IncrementalBuildTests {
                 if !missed.isEmpty { mismatches.append("\(name): diagnostics changed in \(missed.sorted()), not among the changed files \(said.sorted())") }
             }
             lastDiagnostics = incremental.diagnostics
+            diagnosticsAfter[name] = incremental.diagnostics
         }
 
         /// The files whose diagnostics differ between two reports.
@@ -160,6 +163,10 @@ struct IncrementalBuildTests {
                 ("fix the fragment link", { try self.edit("content/guides/driving.md") { $0.replacingOccurrences(of: "#what-to-bring", with: "#what-to-take") } }),
                 ("break a link", { try self.edit("content/faq.md") { $0.replacingOccurrences(of: "(preparing.md)", with: "(preparring.md)") } }),
                 ("fix the link", { try self.edit("content/faq.md") { $0.replacingOccurrences(of: "(preparring.md)", with: "(preparing.md)") } }),
+                // A fix is kept only where the source holds the text it replaces: after an escape it does not.
+                ("type a price after an escape and one plain", { try self.edit("content/guides/driving.md") { $0 + "\nIt is \\$550 after an escape.\n\nAnd $550 plain.\n" } }),
+                ("edit another page while that one stays", { try self.edit("content/faq.md") { $0.replacingOccurrences(of: "Here are answers", with: "Below are answers") } }),
+                ("move the typed prices down a line", { try self.edit("content/guides/driving.md") { $0.replacingOccurrences(of: "\nIt is \\$550", with: "\n\nIt is \\$550") } }),
                 ("add a page", { try self.write("content/guides/aftercare.md", page("Aftercare", "Rest well. Back to [guides](_index.md) or [driving](driving.md#who-drives).\n", extra: "description: After a session.\n")) }),
                 ("link to the new page", { try self.edit("content/guides/driving.md") { $0 + "\nAlso read [aftercare](aftercare.md).\n" } }),
                 ("delete a page that others link to", {
@@ -228,6 +235,11 @@ struct IncrementalBuildTests {
         #expect(title.rendered == 2, "\(title)")
         let template = try #require(harness.stats.first { $0.0 == "change a template" }?.1)
         #expect(template.rendered == template.pages, "a template change re-renders every page: \(template)")
+        // The typed prices are reported, and only the plain one carries a fix.
+        for step in ["type a price after an escape and one plain", "edit another page while that one stays", "move the typed prices down a line"] {
+            let typed = harness.diagnosticsAfter[step, default: []].filter { $0.code == "price.literal" && $0.position.file.hasSuffix("guides/driving.md") }
+            #expect(typed.count == 2 && typed.filter { $0.fix != nil }.count == 1, "\(step): \(typed)")
+        }
     }
 
     @Test func withoutDraftsToo() throws {
@@ -267,6 +279,34 @@ struct IncrementalBuildTests {
         var same = list
         #expect(ReportMemo.patch(&same, removing: [list[3]], adding: [list[3]]).isEmpty)
         #expect(same == list)
+    }
+
+    /// A page whose diagnostics hold a fix in another file is gathered (and its fixes checked
+    /// against that file's text) on every build, dirty or not, until it holds no such fix.
+    @Test func aPageWithAFixElsewhereIsGatheredOnEveryBuild() {
+        var memo = ReportMemo(keeps: true)
+        var statistics = BuildCache.Statistics()
+        let digests = SiteDigests(infos: [], env: 0, urlMap: 0, nav: 0, catalog: 0, lists: 0, rules: 0, today: "", suppressions: 0)
+        var gathered: [String] = []
+        func build(dirty: Set<String>, elsewhere: Bool) {
+            _ = memo.report(global: [], pages: [], digests: digests, dirty: dirty, statistics: &statistics) { path in
+                gathered.append(path)
+                return ([], elsewhere)
+            }
+        }
+        build(dirty: ["a.md", "b.md"], elsewhere: false)
+        #expect(gathered.sorted() == ["a.md", "b.md"])
+        gathered = []
+        build(dirty: [], elsewhere: false)
+        #expect(gathered.isEmpty, "no page is gathered when none is dirty and none has a fix elsewhere")
+        build(dirty: ["a.md"], elsewhere: true)
+        gathered = []
+        build(dirty: [], elsewhere: true)
+        #expect(gathered == ["a.md"], "a.md has a fix in another file: gathered though not dirty")
+        build(dirty: [], elsewhere: false)
+        gathered = []
+        build(dirty: [], elsewhere: false)
+        #expect(gathered.isEmpty, "a.md no longer has a fix elsewhere")
     }
 
     @Test func walkOrderIsTheOrderOfReading() throws {
