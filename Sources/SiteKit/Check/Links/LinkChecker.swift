@@ -4,7 +4,7 @@ import SiteMarkdown
 /// Checks every link of every page: Markdown links at their source position, template links at
 /// the template (or settings) line that wrote them.
 public struct LinkChecker: Sendable {
-    public var output: OutputIndex
+    public let output: OutputIndex
     public var settings: SiteSettings
     /// Template and settings sources, to find where a template link was written.
     public var theme: Theme
@@ -18,7 +18,14 @@ public struct LinkChecker: Sendable {
         self.settings = settings
         self.theme = theme
         self.settingsSource = settingsSource
+        candidates = Lazy {
+            (pages: output.files.filter { $0.hasSuffix(".html") }.map(OutputIndex.url(for:)), files: output.files.map { "/" + $0 })
+        }
     }
+
+    /// What a missing page's or file's "did you mean" chooses from: the URL of every page, and
+    /// every file's path; made once, on the first missing link.
+    private let candidates: Lazy<(pages: [String], files: [String])>
 
     /// Answers for links the theme writes on every page, by destination.
     private let chromeAnswers = ChromeAnswers()
@@ -94,8 +101,7 @@ public struct LinkChecker: Sendable {
                         code: "link.missing-page", message: "'\(href)' links to a Markdown file that does not exist",
                         suggestion: near.map { "did you mean '\($0)'? (source links are relative to this page's folder)" })
                 }
-                let candidates = looksLikePage ? output.files.filter { $0.hasSuffix(".html") }.map(OutputIndex.url(for:)) : output.files.map { "/" + $0 }
-                let near = Suggest.nearest(path, in: candidates, maxDistance: max(3, path.count / 3))
+                let near = Suggest.nearest(path, in: looksLikePage ? candidates.value.pages : candidates.value.files, maxDistance: max(3, path.count / 3))
                 return Problem(
                     code: looksLikePage ? "link.missing-page" : "link.missing-asset",
                     message: looksLikePage ? "'\(href)' links to a page that does not exist" : "'\(href)' links to a file that does not exist",
