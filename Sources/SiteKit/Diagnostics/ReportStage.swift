@@ -42,8 +42,9 @@ enum ReportStage {
             let diagnostics = (entry?.diagnostics ?? []) + assemble.diagnostics(of: path) + check.diagnostics(of: path)
             guard checksFixes else { return (diagnostics, false) }
             let own = entry?.source
-            let checked = diagnostics.keepingFixes { $0 == own?.displayPath ? own : texts[$0] }
-            return (checked, checked.contains { $0.fix != nil && $0.position.file != own?.displayPath })
+            // Whether kept or dropped, a fix in another file depends on that file's text.
+            let elsewhere = diagnostics.contains { $0.fix != nil && $0.position.file != own?.displayPath }
+            return (diagnostics.keepingFixes { $0 == own?.displayPath ? own : texts[$0] }, elsewhere)
         }
         cache.diagnosticFilesChanged = report.changedFiles
         return (sortedFiles, report.diagnostics)
