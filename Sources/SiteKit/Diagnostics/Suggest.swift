@@ -33,7 +33,8 @@ public enum Suggest {
         return best?.0
     }
 
-    /// Levenshtein distance over Unicode scalars, the whole table.
+    /// Levenshtein distance over Unicode scalars, the whole table. Kept apart from the bounded
+    /// form below on purpose: it is the plain way `BoundedEditDistanceTests` compares that one with.
     public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars)
         let b = Array(b.unicodeScalars)
